@@ -1,0 +1,3 @@
+from strascico.cli import main
+
+main()

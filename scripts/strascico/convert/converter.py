@@ -1,0 +1,97 @@
+"""Convert a loaded pack to Elasticsearch targets, deterministically, one result per rule."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from sigma.correlations import SigmaCorrelationRule
+from sigma.exceptions import SigmaError
+from sigma.pipelines.strascico import strascico_pipeline
+from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
+
+from ..pack import AnyRule, RuleFile
+from .targets import Target
+
+
+@dataclass
+class Conversion:
+    """One rule converted to one target: the rendered output, or why there is none."""
+
+    rule_file: RuleFile
+    rule: AnyRule
+    target: Target
+    output: object | None = None
+    text: str | None = None
+    error: str | None = None
+    skipped: str | None = None
+
+    @property
+    def relative_name(self) -> str:
+        """`<stage>/<file stem>`: where the output goes under the target's folder."""
+        return f"{self.rule_file.path.parent.name}/{self.rule_file.path.stem}"
+
+
+class Converter:
+    """Holds one backend per target (pipelines are built once) and converts rules."""
+
+    def __init__(self, targets: Iterable[Target], index_prefix: str = DEFAULT_INDEX_PREFIX):
+        self.targets = list(targets)
+        self.backends = {
+            t.name: t.backend(processing_pipeline=strascico_pipeline(index_prefix)) for t in self.targets
+        }
+
+    def convert_rule(self, rule_file: RuleFile, rule: AnyRule, target: Target) -> Conversion:
+        result = Conversion(rule_file, rule, target)
+        if isinstance(rule, SigmaCorrelationRule):
+            result.skipped = target.correlation_gap
+            return result
+        # pySigma's pipelines rewrite the rule in place; every target gets its own copy.
+        working = copy.deepcopy(rule)
+        try:
+            outputs = self.backends[target.name].convert_rule(working, target.output_format)
+        except SigmaError as exc:
+            result.error = str(exc.args[0]) if exc.args else type(exc).__name__
+            return result
+        except NotImplementedError as exc:
+            result.error = f"not supported by the {target.name} backend: {exc}"
+            return result
+        if len(outputs) != 1:
+            result.error = f"expected one query, the backend produced {len(outputs)}"
+            return result
+        result.output = outputs[0]
+        result.text = target.render(outputs[0])
+        return result
+
+    def convert(self, files: list[RuleFile]) -> list[Conversion]:
+        """Every rule of every file to every target, in file order then target order."""
+        return [
+            self.convert_rule(rule_file, rule, target)
+            for rule_file in files
+            for rule in rule_file.rules
+            for target in self.targets
+        ]
+
+
+def write_outputs(conversions: list[Conversion], out_dir: Path) -> list[Path]:
+    """Write converted rules under `out_dir/<target>/`, replacing what was there."""
+    written: list[Path] = []
+    bundles: dict[Path, list[str]] = {}
+    for conv in conversions:
+        if conv.text is None:
+            continue
+        target = conv.target
+        if target.bundle:
+            bundles.setdefault(out_dir / target.name / target.bundle, []).append(conv.text)
+            continue
+        path = out_dir / target.name / f"{conv.relative_name}{target.extension}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(conv.text, encoding="utf-8")
+        written.append(path)
+    for path, lines in bundles.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(sorted(lines)), encoding="utf-8")
+        written.append(path)
+    return sorted(written)

@@ -1,0 +1,1 @@
+"""Elasticsearch: the local node, connections, templates and bulk indexing."""

@@ -1,0 +1,113 @@
+"""Bulk indexing that never loses a document silently.
+
+429/503 (whole request or per document) are retried with exponential backoff; every other
+per-document failure is kept with Elasticsearch's reason. Callers compare `indexed` with
+`sent` before trusting any query over the data.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+import elasticsearch
+from elasticsearch import Elasticsearch
+
+RETRYABLE = {429, 503}
+BATCH_DOCS = 5000
+
+
+@dataclass
+class BulkFailure:
+    """One document Elasticsearch refused, and why."""
+
+    index: str
+    position: int  # 0-based position in the stream the caller gave
+    status: int
+    reason: str
+
+
+@dataclass
+class BulkReport:
+    """What happened to a stream of documents."""
+
+    sent: int = 0
+    indexed: int = 0
+    retries: int = 0
+    failures: list[BulkFailure] = field(default_factory=list)
+
+
+def _batches(docs: Iterable[tuple[str, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, str, bytes]]]:
+    batch: list[tuple[int, str, bytes]] = []
+    for position, (index, doc) in enumerate(docs):
+        batch.append((position, index, json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _body(batch: list[tuple[int, str, bytes]]) -> bytes:
+    lines = []
+    for _, index, source in batch:
+        lines.append(b'{"create":{"_index":%s}}' % json.dumps(index).encode())
+        lines.append(source)
+    return b"\n".join(lines) + b"\n"
+
+
+def _reason(item: dict[str, Any]) -> str:
+    error = item.get("error") or {}
+    if isinstance(error, dict):
+        cause = error.get("caused_by", {})
+        extra = f" ({cause.get('reason')})" if cause.get("reason") else ""
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}{extra}"
+    return str(error)
+
+
+def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]], batch_size: int = BATCH_DOCS,
+               max_retries: int = 6, refresh: bool = False, on_batch=None) -> BulkReport:  # type: ignore[no-untyped-def]
+    """Index `(index, document)` pairs with `create` actions; see BulkReport."""
+    report = BulkReport()
+    for batch in _batches(docs, batch_size):
+        report.sent += len(batch)
+        pending = batch
+        for attempt in range(max_retries + 1):
+            retry = _send(client, pending, report)
+            if not retry:
+                break
+            if attempt == max_retries:
+                for position, index, _ in retry:
+                    report.failures.append(BulkFailure(index, position, 429, "still rejected after retries"))
+                break
+            report.retries += 1
+            time.sleep(min(0.5 * 2**attempt, 30.0))
+            pending = retry
+        if on_batch is not None:
+            on_batch(len(batch))
+    if refresh:
+        client.indices.refresh(index="_all")
+    return report
+
+
+def _send(client: Elasticsearch, batch: list[tuple[int, str, bytes]], report: BulkReport) -> list[tuple[int, str, bytes]]:
+    """Send one batch; returns the documents to retry."""
+    try:
+        response = client.bulk(body=_body(batch))
+    except elasticsearch.ApiError as exc:
+        if exc.meta.status in RETRYABLE:
+            return batch
+        raise
+    retry = []
+    for (position, index, source), item in zip(batch, response["items"]):
+        result = item.get("create") or next(iter(item.values()))
+        status = int(result.get("status", 500))
+        if status < 300:
+            report.indexed += 1
+        elif status in RETRYABLE:
+            retry.append((position, index, source))
+        else:
+            report.failures.append(BulkFailure(index, position, status, _reason(result)))
+    return retry
