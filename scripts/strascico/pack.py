@@ -116,8 +116,10 @@ def load_rule_file(path: Path) -> RuleFile:
     except (SigmaError, TypeError, AttributeError, KeyError) as exc:  # malformed beyond collect_errors
         rule_file.problems.append(Finding(shown, None, "error", "sigma", f"cannot parse rule: {exc}"))
         return rule_file
+    attached = [e for rule in collection.rules for e in rule.errors]
     for error in collection.errors:
-        rule_file.problems.append(_sigma_finding(error, rule_file, None))
+        if error not in attached:  # errors of a rule are listed on both; report them once
+            rule_file.problems.append(_sigma_finding(error, rule_file, None))
     for rule in collection.rules:
         if rule.errors:
             for error in rule.errors:

@@ -42,6 +42,11 @@ def run_checks(paths: Iterable[Path], skip: Iterable[str] = ()) -> tuple[CheckCo
     ctx = CheckContext(load_pack(paths))
     findings: list[Finding] = []
     for name, check in CHECKS.items():
-        if name not in skip:
+        if name in skip:
+            continue
+        try:
             findings.extend(check(ctx))
+        except Exception as exc:  # noqa: BLE001 - one failing check must not hide the others
+            findings.append(Finding("(pack)", None, "error", name,
+                                    f"the {name} check itself failed: {type(exc).__name__}: {exc}"))
     return ctx, sort_findings(list(dict.fromkeys(findings)))

@@ -67,17 +67,19 @@ def _rule_fields(rule_file: RuleFile, rule: SigmaRule, logsource: Logsource) -> 
                     yield Finding(where, line, "error", "fields", problem, rule_id)
 
 
-def correlation_logsources(ctx: CheckContext, rule: SigmaCorrelationRule) -> list[Logsource]:
+def correlation_logsources(ctx: CheckContext, rule: SigmaCorrelationRule,
+                           _seen: frozenset[int] = frozenset()) -> list[Logsource]:
     """Logsources of the base rules a correlation refers to (directly or through correlations)."""
     found: list[Logsource] = []
+    seen = _seen | {id(rule)}
     for ref in rule.rules or []:
         target = ctx.rule_by_reference(ref.reference)
         if isinstance(target, SigmaRule):
             logsource = ctx.taxonomy.logsource(target.logsource.category)
             if logsource and logsource not in found:
                 found.append(logsource)
-        elif isinstance(target, SigmaCorrelationRule) and target is not rule:
-            found += [ls for ls in correlation_logsources(ctx, target) if ls not in found]
+        elif isinstance(target, SigmaCorrelationRule) and id(target) not in seen:  # cycles: reported elsewhere
+            found += [ls for ls in correlation_logsources(ctx, target, seen) if ls not in found]
     return found
 
 

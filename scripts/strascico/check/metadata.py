@@ -9,7 +9,8 @@ from sigma.backends.strascico.attack import unknown_attack_tags
 from ..findings import Finding
 from .context import CheckContext
 
-REQUIRED = ("id", "title", "description", "author", "date", "status", "level", "references", "falsepositives", "tags")
+# author, date, description, level and status are required by the SigmaHQ validators already.
+REQUIRED = ("references", "falsepositives", "tags")
 STAGES = ("breach", "flood")
 
 

@@ -71,7 +71,8 @@ def check_queries(ctx: CheckContext) -> Iterable[Finding]:
         where, rule_id = str(conversion.rule_file.path), str(conversion.rule.id)
         name = conversion.target.name
         if conversion.error:
-            yield Finding(where, None, "error", f"convert-{name}", conversion.error, rule_id)
+            line = conversion.rule_file.line_of("detection")
+            yield Finding(where, line, "error", f"convert-{name}", conversion.error, rule_id)
         elif conversion.output is not None:
             if problem := SYNTAX_CHECKS[name](str(conversion.output)):
                 yield Finding(where, None, "error", f"syntax-{name}",

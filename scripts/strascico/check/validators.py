@@ -12,6 +12,7 @@ from typing import Iterable
 from sigma.backends.strascico.attack import attack_data_path
 from sigma.data import mitre_attack
 from sigma.plugins import InstalledSigmaPlugins
+from sigma.rule import SigmaDetectionItem
 from sigma.validators.base import SigmaValidationIssueSeverity
 
 from ..findings import Finding
@@ -79,6 +80,15 @@ def check_validators(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _describe(issue) -> str:  # type: ignore[no-untyped-def]
-    extra = {k: v for k, v in vars(issue).items() if k != "rules"}
+    extra = {k: _short(v) for k, v in vars(issue).items() if k != "rules"}
     details = ", ".join(f"{k}={v}" for k, v in extra.items())
     return f"{issue.description}" + (f" ({details})" if details else "")
+
+
+def _short(value: object) -> str:
+    """Readable detail: detection items as `field: values`, anything long cut at 120 chars."""
+    if isinstance(value, SigmaDetectionItem):
+        text = f"{value.field}: {', '.join(str(v) for v in value.value)}"
+    else:
+        text = str(value)
+    return text if len(text) <= 120 else text[:117] + "..."
