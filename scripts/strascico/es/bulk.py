@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 import elasticsearch
+import orjson
 from elasticsearch import Elasticsearch
 
 RETRYABLE = {429, 503}
@@ -42,7 +43,7 @@ class BulkReport:
 def _batches(docs: Iterable[tuple[str, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, str, bytes]]]:
     batch: list[tuple[int, str, bytes]] = []
     for position, (index, doc) in enumerate(docs):
-        batch.append((position, index, json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()))
+        batch.append((position, index, orjson.dumps(doc)))
         if len(batch) >= size:
             yield batch
             batch = []

@@ -1,7 +1,7 @@
 """Connecting to a cluster: settings from flags, env vars or files; errors as one line.
 
 Precedence: flag, then env var (ES_URL, ES_API_KEY, ES_API_KEY_FILE, ES_USERNAME,
-ES_PASSWORD, ES_PASSWORD_FILE, ES_CA_CERT), then default. Secrets come only from env vars
+ES_PASSWORD, ES_PASSWORD_FILE, ES_CA_CERT, ES_TIMEOUT), then default. Secrets come only from env vars
 or files, are never defaulted and never printed (`describe()` masks them).
 """
 
@@ -56,6 +56,7 @@ class ClusterSettings:
             password=_secret("ES_PASSWORD", "ES_PASSWORD_FILE"),
             ca_cert=ca_cert or os.environ.get("ES_CA_CERT"),
             verify_certs=not insecure,
+            timeout=float(os.environ.get("ES_TIMEOUT") or 30.0),
         )
 
     def describe(self) -> str:

@@ -30,7 +30,7 @@ def new_test_prefix() -> str:
 
 
 @dataclass
-class TestPrefix:
+class ScratchPrefix:
     """Templates and indices under one throwaway prefix; `remove()` deletes all of them."""
 
     client: Elasticsearch
@@ -74,7 +74,7 @@ class Replayer:
     def run(self, files: list[RuleFile], select: set[str] | None = None,
             progress: Callable[[Any], Any] = lambda x: x) -> list[CaseResult]:
         plans = build_plans(files, self.prefix, select)
-        area = TestPrefix(self.client, self.prefix)
+        area = ScratchPrefix(self.client, self.prefix)
         try:
             area.install()
             failures = self._index_all(plans)
