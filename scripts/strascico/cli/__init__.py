@@ -14,6 +14,7 @@ from ..errors import ExitCode, StrascicoError
 from .check import check
 from .convert import convert
 from .deploy import deploy
+from .docs import docs
 from .es import es
 from .test import test
 
@@ -37,7 +38,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for command in (check, convert, es, test, deploy):
+for command in (check, convert, es, test, deploy, docs):
     cli.add_command(command)
 
 
