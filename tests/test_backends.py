@@ -142,3 +142,12 @@ def test_generated_lucene_parses() -> None:
     query = StrascicoLuceneBackend(strascico_pipeline()).convert(rule(ATTACK_RULE))[0]
     assert lucene_syntax_error(query) is None
     assert lucene_syntax_error("a:(b OR") is not None
+
+
+def test_eql_check_uses_the_registry_schema() -> None:
+    from sigma.pipelines.strascico.taxonomy import load_taxonomy
+
+    telephony = load_taxonomy().logsource("telephony")
+    assert eql_syntax_error('any where telephony.caller.number.lower : "+234*"', telephony) is None
+    assert "not recognized" in eql_syntax_error('any where telephony.caller.numbr.lower : "x"', telephony)
+    assert eql_syntax_error('any where telephony.call.ring_duration : "x"', telephony) is not None

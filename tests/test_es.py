@@ -175,3 +175,59 @@ def test_api_key_from_a_file(tmp_path, unauthorized_url: str) -> None:  # type: 
     result = run_cli("deploy", "templates", "--es-url", unauthorized_url, env={"ES_API_KEY_FILE": str(key_file)})
     assert result.returncode == 2 and "401" in result.stderr
     assert "c2VjcmV0LWFwaS1rZXk" not in result.stderr
+
+
+class _ThrottlingProxy(BaseHTTPRequestHandler):
+    """Loopback proxy to the real node that answers the first N `_bulk` requests with 429/503."""
+
+    def _relay(self) -> None:
+        import urllib.error
+        import urllib.request
+
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if self.path.startswith("/_bulk") and self.server.throttle:  # type: ignore[attr-defined]
+            status = self.server.throttle.pop(0)  # type: ignore[attr-defined]
+            payload = b'{"error":{"type":"es_rejected_execution_exception","reason":"queue full"},"status":%d}' % status
+            self._answer(status, payload, "application/json")
+            return
+        request = urllib.request.Request(self.server.upstream + self.path, data=body, method=self.command,  # type: ignore[attr-defined]
+                                         headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+                self._answer(response.status, response.read(), response.headers.get("Content-Type", ""))
+        except urllib.error.HTTPError as exc:
+            self._answer(exc.code, exc.read(), exc.headers.get("Content-Type", ""))
+
+    def _answer(self, status: int, payload: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("X-elastic-product", "Elasticsearch")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay  # noqa: N815
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_bulk_retries_429_and_503_and_loses_nothing(es_client: Elasticsearch, es_url: str, area: ScratchPrefix) -> None:
+    from strascico.es.connection import ClusterSettings
+
+    server = HTTPServer(("127.0.0.1", 0), _ThrottlingProxy)
+    server.upstream = es_url  # type: ignore[attr-defined]
+    server.throttle = [429, 503]  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        proxied = ClusterSettings(f"http://127.0.0.1:{server.server_address[1]}").client()
+        index = "strascico-unit-telephony-retry"
+        docs = [(index, {"@timestamp": "2025-01-14T02:00:00Z", "event.id": f"r{i}"}) for i in range(25)]
+        report = bulk_index(proxied, docs, batch_size=10)
+    finally:
+        server.shutdown()
+    assert (report.sent, report.indexed, report.retries, report.failures) == (25, 25, 2, [])
+    es_client.indices.refresh(index=index)
+    assert es_client.count(index=index)["count"] == 25

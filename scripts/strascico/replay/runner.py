@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import elasticsearch
 from elasticsearch import Elasticsearch
+from sigma.pipelines.strascico.taxonomy import load_taxonomy
 
 from ..check.queries import SYNTAX_CHECKS
 from ..es.bulk import bulk_index
@@ -122,7 +123,8 @@ class Replayer:
                                status="not-executed", detail=CORRELATION_PENDING) for run in plan.runs]
         results = [self._case_result(plan, run, failures.get(run.index, []), base) for run in plan.runs]
         for target in SYNTAX_ONLY_TARGETS:
-            problem = SYNTAX_CHECKS[target](str(plan.queries[target]))
+            logsource = load_taxonomy().logsource(plan.rule.logsource.category)
+            problem = SYNTAX_CHECKS[target](str(plan.queries[target]), logsource)
             results.append(CaseResult(**base, case=f"({target} syntax)", target=target, expected="parses",
                                       got="parses" if problem is None else "syntax error",
                                       status="syntax-checked" if problem is None else "fail",
