@@ -15,6 +15,8 @@ from .check import check
 from .convert import convert
 from .deploy import deploy
 from .docs import docs
+from .ingest import ingest
+from .watchlist import watchlist
 from .es import es
 from .test import test
 
@@ -38,7 +40,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for command in (check, convert, es, test, deploy, docs):
+for command in (check, convert, es, test, deploy, docs, ingest, watchlist):
     cli.add_command(command)
 
 

@@ -7,7 +7,6 @@ per-document failure is kept with Elasticsearch's reason. Callers compare `index
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -36,14 +35,18 @@ class BulkReport:
 
     sent: int = 0
     indexed: int = 0
+    duplicates: int = 0  # 409 on create with an id: the same event was indexed before
     retries: int = 0
     failures: list[BulkFailure] = field(default_factory=list)
 
 
-def _batches(docs: Iterable[tuple[str, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, str, bytes]]]:
-    batch: list[tuple[int, str, bytes]] = []
+Item = tuple[int, str, bytes, str | None]  # position, index, source, _id
+
+
+def _batches(docs: Iterable[tuple[str, dict[str, Any]]], size: int, id_field: str | None) -> Iterator[list[Item]]:
+    batch: list[Item] = []
     for position, (index, doc) in enumerate(docs):
-        batch.append((position, index, orjson.dumps(doc)))
+        batch.append((position, index, orjson.dumps(doc), str(doc[id_field]) if id_field and id_field in doc else None))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -51,10 +54,11 @@ def _batches(docs: Iterable[tuple[str, dict[str, Any]]], size: int) -> Iterator[
         yield batch
 
 
-def _body(batch: list[tuple[int, str, bytes]]) -> bytes:
+def _body(batch: list[Item]) -> bytes:
     lines = []
-    for _, index, source in batch:
-        lines.append(b'{"create":{"_index":%s}}' % json.dumps(index).encode())
+    for _, index, source, doc_id in batch:
+        action = {"_index": index} if doc_id is None else {"_index": index, "_id": doc_id}
+        lines.append(b'{"create":%s}' % orjson.dumps(action))
         lines.append(source)
     return b"\n".join(lines) + b"\n"
 
@@ -69,10 +73,15 @@ def _reason(item: dict[str, Any]) -> str:
 
 
 def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]], batch_size: int = BATCH_DOCS,
-               max_retries: int = 6, refresh: bool = False, on_batch=None) -> BulkReport:  # type: ignore[no-untyped-def]
-    """Index `(index, document)` pairs with `create` actions; see BulkReport."""
+               max_retries: int = 6, refresh: bool = False, on_batch=None,  # type: ignore[no-untyped-def]
+               id_field: str | None = None) -> BulkReport:
+    """Index `(index, document)` pairs with `create` actions; see BulkReport.
+
+    With `id_field`, that field is the document `_id`, so re-indexing the same event is a
+    counted duplicate instead of a second copy.
+    """
     report = BulkReport()
-    for batch in _batches(docs, batch_size):
+    for batch in _batches(docs, batch_size, id_field):
         report.sent += len(batch)
         pending = batch
         for attempt in range(max_retries + 1):
@@ -80,7 +89,7 @@ def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]]
             if not retry:
                 break
             if attempt == max_retries:
-                for position, index, _ in retry:
+                for position, index, _, _ in retry:
                     report.failures.append(BulkFailure(index, position, 429, "still rejected after retries"))
                 break
             report.retries += 1
@@ -93,7 +102,7 @@ def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]]
     return report
 
 
-def _send(client: Elasticsearch, batch: list[tuple[int, str, bytes]], report: BulkReport) -> list[tuple[int, str, bytes]]:
+def _send(client: Elasticsearch, batch: list[Item], report: BulkReport) -> list[Item]:
     """Send one batch; returns the documents to retry."""
     try:
         response = client.bulk(body=_body(batch))
@@ -102,13 +111,16 @@ def _send(client: Elasticsearch, batch: list[tuple[int, str, bytes]], report: Bu
             return batch
         raise
     retry = []
-    for (position, index, source), item in zip(batch, response["items"]):
+    for entry, item in zip(batch, response["items"]):
+        position, index = entry[0], entry[1]
         result = item.get("create") or next(iter(item.values()))
         status = int(result.get("status", 500))
         if status < 300:
             report.indexed += 1
+        elif status == 409 and entry[3] is not None:
+            report.duplicates += 1
         elif status in RETRYABLE:
-            retry.append((position, index, source))
+            retry.append(entry)
         else:
             report.failures.append(BulkFailure(index, position, status, _reason(result)))
     return retry

@@ -1,0 +1,101 @@
+"""`strascico ingest`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
+from tqdm import tqdm
+
+from ..deploy.templates import apply_templates, plan_templates
+from ..errors import ExitCode
+from ..es.bulk import bulk_index
+from ..ingest import FORMATS, IngestContext, format_class
+from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events, write_ndjson
+from ..watchlist import Watchlist, load_key
+from .cluster import cluster_options, connect
+from .output import print_json
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("-f", "--format", "format_name", required=True, type=click.Choice(sorted(FORMATS)),
+              help="Which product's export the files are.")
+@click.option("-o", "--out", help="Write normalized events as NDJSON to this file ('-' = stdout) instead of indexing.")
+@cluster_options
+@click.option("--index-prefix", default=DEFAULT_INDEX_PREFIX, show_default=True,
+              help="Events go to <prefix>-<logsource>-<format>.")
+@click.option("--default-region", default="IT", show_default=True,
+              help="Region for numbers written in national format (ISO 3166-1 alpha-2).")
+@click.option("--tz", default="Europe/Rome", show_default=True, help="Organization time zone (telephony.local_hour).")
+@click.option("--watchlist", "watchlist_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Exposed-cohort watchlist; sets telephony.callee.exposed (key: STRASCICO_WATCHLIST_KEY or --key-file).")
+@click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Watchlist key file.")
+@click.option("--no-text", is_flag=True, help="Keep only a hash of message bodies, not the text.")
+@click.option("--rejects", "rejects_path", type=click.Path(path_type=Path),
+              help="Where rejected records go (NDJSON with reason). Default: rejects-<format>.ndjson")
+@click.option("--allow-rejects", is_flag=True, help="Exit 0 even when records were rejected.")
+@click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout (not with --out -).")
+def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
+           insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
+           key_file: Path | None, no_text: bool, rejects_path: Path | None, allow_rejects: bool,
+           as_json: bool) -> int:
+    """Normalize vendor exports (CDRs, SMS gateways, DB audit, web logs) into the taxonomy.
+
+    \b
+    Formats: asterisk-cdr-csv, freeswitch-cdr-csv, cisco-cucm-cdr, teams-pstn-json,
+             kamailio-acc, kannel-access, twilio-messages-json, mariadb-audit, pgaudit,
+             nginx-combined  (field mappings: docs/ingest-formats.md)
+
+    Streams in constant memory. Bad records never stop the run and are never dropped: each is
+    counted and written with its reason to the rejects file; the summary says read / indexed /
+    rejected. Exit 1 when anything was rejected (unless --allow-rejects), 2 on I/O or
+    connection errors.
+
+    \b
+    Examples:
+      strascico ingest -f asterisk-cdr-csv Master.csv --out calls.ndjson
+      strascico ingest -f twilio-messages-json messages.json --es-url https://es:9200
+      zcat Master.csv.gz | strascico ingest -f asterisk-cdr-csv - --out -
+    """
+    for path in files:
+        if path != STDIN and not Path(path).is_file():
+            raise click.BadParameter(f"no such file: {path}", param_hint="FILES")
+    watchlist = Watchlist.load(watchlist_path, load_key(key_file)) if watchlist_path else None
+    ctx = IngestContext(default_region=default_region, tz=tz, watchlist=watchlist, keep_text=not no_text)
+    fmt = format_class(format_name)(ctx)
+    rejects = RejectWriter(rejects_path or Path(f"rejects-{format_name}.ndjson"))
+    bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
+    index_for = lambda category: f"{index_prefix}-{category}-{format_name}"  # noqa: E731
+    events = normalized_events(fmt, Sources(list(files)), rejects, index_for, ctx.stats, bar.update)
+    stored, duplicates, failed = 0, 0, []
+    try:
+        if out is not None:
+            stored = write_ndjson(events, sys.stdout if out == "-" else Path(out))
+            where = "stdout" if out == "-" else out
+        else:
+            with connect(es_url, ca_cert, insecure, start_local=False) as (settings, _):
+                client = settings.client()
+                apply_templates(client, plan_templates(client, index_prefix))
+                report = bulk_index(client, events, id_field="event.id")
+                stored, duplicates, failed = report.indexed, report.duplicates, report.failures
+                where = settings.describe()
+    finally:
+        bar.close()
+        rejects.close()
+    stats = ctx.stats
+    summary = {"format": format_name, "read": stats.read, "stored": stored, "duplicates": duplicates,
+               "rejected": stats.rejected, "refused_by_elasticsearch": len(failed),
+               "unparsed_numbers": stats.unparsed_numbers, "decoded_latin1": stats.decoded_latin1,
+               "by_logsource": stats.by_category, "rejects_file": str(rejects.path) if rejects.count else None}
+    for failure in failed[:20]:
+        click.echo(f"refused by Elasticsearch: record {failure.position + 1}: {failure.reason}", err=True)
+    if as_json and out != "-":
+        print_json(summary)
+    click.echo(f"{stats.read} read, {stored} {'written' if out else 'indexed'} to {where}, {duplicates} duplicates, "
+               f"{stats.rejected} rejected{f' (see {rejects.path})' if rejects.count else ''}, "
+               f"{len(failed)} refused by Elasticsearch, {stats.unparsed_numbers} numbers kept unparsed", err=True)
+    problems = (stats.rejected and not allow_rejects) or failed
+    return ExitCode.FINDINGS if problems else ExitCode.OK

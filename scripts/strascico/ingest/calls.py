@@ -1,0 +1,47 @@
+"""Vocabulary shared by the call-record formats: dispositions, actions, directions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+# taxonomy disposition → event.action
+ACTIONS = {
+    "answered": "call-answered",
+    "no_answer": "call-missed",
+    "busy": "call-rejected",
+    "failed": "call-missed",
+    "cancelled": "call-cancelled",
+    "rejected": "call-rejected",
+    "blocked": "call-blocked",
+}
+_EXTENSION = re.compile(r"^\d{2,6}$")
+
+
+def is_extension(value: str | None) -> bool:
+    """Short all-digit numbers are PBX extensions, not phone numbers."""
+    return bool(value and _EXTENSION.match(value.strip()))
+
+
+def call_fields(disposition: str, ring: float | None, talk: float | None, direction: str | None) -> dict[str, Any]:
+    """Disposition, action, durations and direction in the taxonomy's words."""
+    fields: dict[str, Any] = {
+        "telephony.channel": "voice",
+        "telephony.call.disposition": disposition,
+        "event.action": ACTIONS[disposition],
+        "event.outcome": "success" if disposition == "answered" else "failure",
+    }
+    if ring is not None:
+        fields["telephony.call.ring_duration"] = round(max(ring, 0.0), 3)
+    if talk is not None:
+        fields["telephony.call.talk_duration"] = round(max(talk, 0.0), 3)
+    if direction:
+        fields["network.direction"] = direction
+    return fields
+
+
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds()

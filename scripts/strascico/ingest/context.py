@@ -1,0 +1,72 @@
+"""Shared normalization every format uses: numbers, the watchlist flag, local hour, ids."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..watchlist import Watchlist
+from .model import IngestStats
+from .phones import PhoneNormalizer
+
+
+@dataclass
+class IngestContext:
+    """Settings and caches for one ingest run."""
+
+    default_region: str = "IT"
+    tz: str = "Europe/Rome"  # the organization's time zone, for telephony.local_hour
+    watchlist: Watchlist | None = None
+    keep_text: bool = True
+    stats: IngestStats = field(default_factory=IngestStats)
+
+    def __post_init__(self) -> None:
+        self.phones = PhoneNormalizer(self.default_region)
+        self.zone = ZoneInfo(self.tz)
+
+    def number_fields(self, prefix: str, raw: str | None) -> dict[str, Any]:
+        """`<prefix>.number_original` always (when given), the normalized fields when parseable."""
+        if raw is None or str(raw).strip() == "":
+            return {}
+        raw = str(raw).strip()
+        fields: dict[str, Any] = {f"{prefix}.number_original": raw}
+        info = self.phones.normalize(raw)
+        if info is None:
+            self.stats.unparsed_numbers += 1
+            return fields
+        fields.update(info.fields(prefix))
+        if prefix == "telephony.callee" and self.watchlist is not None:
+            fields["telephony.callee.exposed"] = self.watchlist.contains(info.e164)
+        return fields
+
+    def contact_fields(self, when: datetime, caller: str | None, callee: str | None) -> dict[str, Any]:
+        """Timestamp, local hour and both parties of a call or message."""
+        fields: dict[str, Any] = {"@timestamp": iso(when), "telephony.local_hour": when.astimezone(self.zone).hour}
+        fields.update(self.number_fields("telephony.caller", caller))
+        fields.update(self.number_fields("telephony.callee", callee))
+        return fields
+
+    def text_fields(self, text: str | None) -> dict[str, Any]:
+        """Message body (if policy keeps it) and its hash for campaign clustering."""
+        if not text:
+            return {}
+        normalized = " ".join(text.lower().split())
+        fields: dict[str, Any] = {"telephony.message.text_hash": hashlib.sha256(normalized.encode()).hexdigest()[:32]}
+        if self.keep_text:
+            fields["telephony.message.text"] = text
+        return fields
+
+
+def iso(when: datetime) -> str:
+    """UTC ISO-8601 with a Z, second precision (what the templates' date fields take)."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime")
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def event_id(format_name: str, raw: str) -> str:
+    """Deterministic id: the same record ingested twice is the same event."""
+    return hashlib.sha256(f"{format_name}\x00{raw}".encode("utf-8", "surrogateescape")).hexdigest()[:24]

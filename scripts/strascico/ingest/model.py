@@ -1,0 +1,36 @@
+"""What a format parser yields: normalized events, or rejected records with the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Event:
+    """One normalized event (flat dotted keys, docs/taxonomy.md) and the logsource it belongs to."""
+
+    category: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Reject:
+    """A record that could not be normalized; kept, counted, written to the rejects file."""
+
+    source: str  # file name
+    line: int  # 1-based line where the record starts
+    reason: str
+    raw: str
+
+
+@dataclass
+class IngestStats:
+    """Counts for the summary line: nothing is dropped without being counted."""
+
+    read: int = 0
+    events: int = 0
+    rejected: int = 0
+    unparsed_numbers: int = 0
+    decoded_latin1: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)

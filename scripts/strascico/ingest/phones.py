@@ -1,0 +1,92 @@
+"""Phone numbers to the taxonomy with libphonenumber's data (the `phonenumbers` package).
+
+Never hand-written prefix rules: Italian landlines keep their leading 0 after +39, `00` and
+`000` international prefixes, national formats under a configured default region, spaces,
+dashes and `whatsapp:`/`tel:`/`sip:` schemes all occur in real exports. Flood traffic
+repeats numbers, so results are cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+RANGE_DROP_DIGITS = 2  # a range is a block of 100 numbers: E.164 without its last two digits
+
+NUMBER_TYPES = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "mobile",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+}
+_SCHEME = re.compile(r"^(?:whatsapp|tel|sip|sips):", re.IGNORECASE)
+_SIP_HOST = re.compile(r"@.*$")
+_SEPARATORS = re.compile(r"[\s\-./()]")
+
+
+@dataclass(frozen=True)
+class PhoneInfo:
+    """One normalized number: the taxonomy's `*.number`, `.country_code`, `.country_iso`,
+    `.number_type`, `.range`."""
+
+    e164: str
+    country_code: str
+    country_iso: str
+    number_type: str
+    range: str
+
+    def fields(self, prefix: str) -> dict[str, str]:
+        """Taxonomy fields under `prefix` (e.g. `telephony.caller`)."""
+        return {
+            f"{prefix}.number": self.e164,
+            f"{prefix}.country_code": self.country_code,
+            f"{prefix}.country_iso": self.country_iso,
+            f"{prefix}.number_type": self.number_type,
+            f"{prefix}.range": self.range,
+        }
+
+
+def clean(raw: str) -> str:
+    """The digits (and a leading +) of a number as a source wrote it."""
+    text = _SIP_HOST.sub("", _SCHEME.sub("", raw.strip()))
+    return _SEPARATORS.sub("", text)
+
+
+def _info(number: phonenumbers.PhoneNumber) -> PhoneInfo:
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    region = phonenumbers.region_code_for_number(number) or "ZZ"
+    kind = NUMBER_TYPES.get(phonenumbers.number_type(number), "unknown")
+    return PhoneInfo(e164, str(number.country_code), region, kind, e164[:-RANGE_DROP_DIGITS])
+
+
+class PhoneNormalizer:
+    """Parses numbers for one default region (for national formats), with a cache."""
+
+    def __init__(self, default_region: str = "IT", cache_size: int = 65536):
+        self.default_region = default_region.upper()
+        self.normalize = lru_cache(maxsize=cache_size)(self._normalize)  # type: ignore[method-assign]
+
+    def _normalize(self, raw: str) -> PhoneInfo | None:
+        """PhoneInfo, or None when the text is no valid phone number (caller keeps the original)."""
+        text = clean(raw or "")
+        if not text or not any(c.isdigit() for c in text):
+            return None
+        if text.startswith("000"):  # some exports write the international prefix as 000
+            text = "+" + text[3:]
+        elif text.startswith("00"):
+            text = "+" + text[2:]
+        for candidate, region in ((text, self.default_region), ("+" + text.lstrip("+"), None)):
+            try:
+                number = phonenumbers.parse(candidate, region)
+            except NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return _info(number)
+        return None
