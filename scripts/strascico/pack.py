@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,12 +178,14 @@ def _in_cycle(start: SigmaCorrelationRule, keys: dict[str, AnyRule]) -> bool:
 
 
 def resolved_collection(files: list[RuleFile]) -> SigmaCollection:
-    """All good rules in one collection, correlation references resolved.
+    """Copies of all good rules in one collection, correlation references resolved.
 
-    Correlations with dangling or cyclic references, and those that refer to such a
-    correlation, are left out (the checker reports them).
+    Copies, because resolving marks referenced rules (pySigma then converts them to bare
+    queries for their correlation instead of finalized output). Correlations with dangling or
+    cyclic references, and those that refer to such a correlation, are left out (the checker
+    reports them).
     """
-    rules = [r for f in files for r in f.rules]
+    rules = copy.deepcopy([r for f in files for r in f.rules])
     bad = {f.rule_id for f in reference_problems(files)}
     while True:  # drop correlations until every remaining reference resolves
         kept = [r for r in rules if str(r.id) not in bad]

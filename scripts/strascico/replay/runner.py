@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 from sigma.pipelines.strascico.taxonomy import load_taxonomy
 
 from ..check.queries import SYNTAX_CHECKS
+from ..correlate import run_plan
 from ..es.bulk import bulk_index
 from ..es.connection import api_error_reason
 from ..es.templates import build_templates
@@ -23,7 +24,6 @@ from ..pack import RuleFile
 from .plan import SYNTAX_ONLY_TARGETS, CaseRun, RulePlan, build_plans
 from .results import CaseResult
 
-CORRELATION_PENDING = "correlation rules are not executed yet: their native compilation is issue 5"
 
 
 def new_test_prefix() -> str:
@@ -87,24 +87,27 @@ class Replayer:
             area.remove()
 
     def _index_all(self, plans: list[RulePlan]) -> dict[str, list[str]]:
-        """Index every case's events; returns per-index problems (refused docs, count mismatch)."""
-        runs = [run for plan in plans if not plan.is_correlation and not plan.problems for run in plan.runs]
-        docs = [(run.index, event) for run in runs for event in run.events]
+        """Index every case's events; returns per-case problems (refused docs, count mismatch)."""
+        runs = [run for plan in plans if not plan.problems for run in plan.runs]
+        docs = [doc for run in runs for doc in run.docs]
         report = bulk_index(self.client, docs)
-        problems: dict[str, list[str]] = {}
+        by_index: dict[str, list[str]] = {}
         for failure in report.failures:
-            problems.setdefault(failure.index, []).append(f"event refused: {failure.reason}")
+            by_index.setdefault(failure.index, []).append(f"event refused: {failure.reason}")
         for run in runs:  # an empty case still needs its (empty) index for the query to run
-            if not run.events:
-                self.client.indices.create(index=run.index)
+            if not run.docs:
+                self.client.indices.create(index=run.index_for(_first_category(run)))
+        problems: dict[str, list[str]] = {}
         if runs:
             self.client.indices.refresh(index=f"{self.prefix}-*")
             counts = self._doc_counts()
             for run in runs:
-                indexed = counts.get(run.index, 0)
-                if indexed != len(run.events) and run.index not in problems:
-                    problems.setdefault(run.index, []).append(
-                        f"indexed {indexed} of {len(run.events)} events")
+                found = [p for index in run.indices for p in by_index.get(index, [])]
+                indexed = sum(counts.get(index, 0) for index in run.indices)
+                if indexed != len(run.docs) and not found:
+                    found.append(f"indexed {indexed} of {len(run.docs)} events")
+                if found:
+                    problems[run.case_id] = found
         return problems
 
     def _doc_counts(self) -> dict[str, int]:
@@ -118,10 +121,8 @@ class Replayer:
             return [CaseResult(**base, case="(rule)", target="-", expected="-", got="-",
                                status="error", detail="; ".join(plan.problems))]
         if plan.is_correlation:
-            return [CaseResult(**base, case=run.case.name, target="correlation",
-                               expected=f"{len(run.case.alerts or [])} alerts", got="-",
-                               status="not-executed", detail=CORRELATION_PENDING) for run in plan.runs]
-        results = [self._case_result(plan, run, failures.get(run.index, []), base) for run in plan.runs]
+            return [self._correlation_result(plan, run, failures.get(run.case_id, []), base) for run in plan.runs]
+        results = [self._case_result(plan, run, failures.get(run.case_id, []), base) for run in plan.runs]
         for target in SYNTAX_ONLY_TARGETS:
             logsource = load_taxonomy().logsource(plan.rule.logsource.category)
             problem = SYNTAX_CHECKS[target](str(plan.queries[target]), logsource)
@@ -140,12 +141,46 @@ class Replayer:
             return result
         lucene_query = {"query_string": {"query": plan.queries["lucene"], "analyze_wildcard": True}}
         dsl_query = plan.queries["dsl"]["query"]
+        index = run.index_for(plan.rule.logsource.category or "unknown")
         try:
-            got_lucene = _count(self.client, run.index, lucene_query)
-            got_dsl = _count(self.client, run.index, dsl_query)
+            got_lucene = _count(self.client, index, lucene_query)
+            got_dsl = _count(self.client, index, dsl_query)
         except elasticsearch.ApiError as exc:
             result.detail = f"Elasticsearch refused the query: {api_error_reason(exc)}"
             return result
         result.got = str(got_lucene) if got_lucene == got_dsl else f"lucene {got_lucene}, dsl {got_dsl}"
         result.status = "pass" if got_lucene == got_dsl == expected else "fail"
         return result
+
+    def _correlation_result(self, plan: RulePlan, run: CaseRun, problems: list[str], base: dict) -> CaseResult:
+        expected = sorted(_group_key(a["group"]) for a in run.case.alerts or [])
+        result = CaseResult(**base, case=run.case.name, target="correlation", expected=_show(expected), got="-",
+                            status="error")
+        if problems:
+            result.detail = "; ".join(problems)
+            return result
+        assert plan.correlation is not None
+        try:
+            alerts = run_plan(self.client, plan.correlation, run.index_for)
+        except elasticsearch.ApiError as exc:
+            result.detail = f"Elasticsearch refused a base query: {api_error_reason(exc)}"
+            return result
+        got = sorted({_group_key(a.group) for a in alerts})
+        result.got = _show(got)
+        result.status = "pass" if got == sorted(set(expected)) else "fail"
+        return result
+
+
+def _group_key(group: dict) -> tuple:
+    return tuple(sorted((str(k), str(v)) for k, v in group.items()))
+
+
+def _show(groups: list[tuple]) -> str:
+    if not groups:
+        return "no alert"
+    return "; ".join(",".join(f"{k}={v}" for k, v in g) for g in groups)
+
+
+def _first_category(run: CaseRun) -> str:
+    rule = run.rule
+    return getattr(getattr(rule, "logsource", None), "category", None) or "unknown"

@@ -1,0 +1,178 @@
+"""Sliding-window evaluation of one correlation plan over a time-ordered event stream.
+
+Sigma's meaning: a group alerts when some window of `timespan` satisfies the condition. We
+evaluate the window that ends at each arriving event and reaches back `timespan` seconds,
+both edges included (an event exactly `timespan` before another is in its window). For
+gte/gt this finds the maximum over all sliding windows, so no burst is missed at a clock
+boundary; for lt/lte/eq/neq it evaluates those same event-anchored windows (documented).
+Consecutive satisfying windows of a group form one alert (an episode).
+
+Memory is bounded by the events inside one window per active group; groups whose window
+empties are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from sigma.backends.strascico.correlation import CorrelationPlan
+
+MAX_EVIDENCE_IDS = 100
+
+
+@dataclass(frozen=True)
+class CorrelatedEvent:
+    """What the evaluator needs of one base-rule match."""
+
+    time: float  # epoch seconds
+    base: int  # index of the base rule in plan.bases
+    group: tuple[Any, ...]
+    value: Any
+    event_id: str
+
+
+@dataclass
+class Alert:
+    """A group that satisfied the correlation, with its evidence."""
+
+    rule_id: str
+    rule_name: str
+    title: str
+    level: str
+    group: dict[str, Any]
+    first: float
+    last: float
+    value: int  # event count, distinct count or number of rules, at the strongest window
+    event_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        from datetime import datetime, timezone
+
+        def iso(t: float) -> str:
+            return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        return {"rule_id": self.rule_id, "rule": self.rule_name, "title": self.title, "level": self.level,
+                "group": self.group, "first": iso(self.first), "last": iso(self.last), "value": self.value,
+                "event_ids": self.event_ids}
+
+
+@dataclass
+class _GroupState:
+    window: deque[CorrelatedEvent] = field(default_factory=deque)
+    values: Counter = field(default_factory=Counter)
+    per_base: Counter = field(default_factory=Counter)
+    ids: Counter = field(default_factory=Counter)
+    episode: Alert | None = None
+
+
+class WindowEvaluator:
+    """Feed events in time order; collect alerts."""
+
+    def __init__(self, plan: CorrelationPlan):
+        self.plan = plan
+        self.groups: dict[tuple[Any, ...], _GroupState] = {}
+        self.alerts: list[Alert] = []
+
+    def feed(self, event: CorrelatedEvent) -> None:
+        state = self.groups.setdefault(event.group, _GroupState())
+        self._expire(state, event.time)
+        if state.ids[event.event_id] and self.plan.type in ("event_count", "value_count"):
+            return  # one event matched by two of the referenced rules counts once
+        state.ids[event.event_id] += 1
+        state.window.append(event)
+        state.values[event.value] += 1
+        state.per_base[event.base] += 1
+        measure = self._measure(state, event)
+        if measure is not None and self.plan.satisfied(measure):
+            self._extend(state, event, measure)
+        elif state.episode is not None:
+            self.alerts.append(state.episode)
+            state.episode = None
+
+    def _expire(self, state: _GroupState, now: float) -> None:
+        horizon = now - self.plan.timespan_s
+        while state.window and state.window[0].time < horizon:
+            old = state.window.popleft()
+            state.ids[old.event_id] -= 1
+            if not state.ids[old.event_id]:
+                del state.ids[old.event_id]
+            state.values[old.value] -= 1
+            if not state.values[old.value]:
+                del state.values[old.value]
+            state.per_base[old.base] -= 1
+            if not state.per_base[old.base]:
+                del state.per_base[old.base]
+
+    def _measure(self, state: _GroupState, event: CorrelatedEvent) -> int | None:
+        kind = self.plan.type
+        if kind == "event_count":
+            return len(state.window)
+        if kind == "value_count":
+            return len(state.values)
+        if kind == "temporal":
+            return len(state.per_base)
+        return self._ordered_chain(state, event)
+
+    def _ordered_chain(self, state: _GroupState, event: CorrelatedEvent) -> int | None:
+        """temporal_ordered: rules in listed order, each no earlier than the previous, all in
+        the window ending at an event of the last rule. Returns how many rules the chain has."""
+        last = len(self.plan.bases) - 1
+        if event.base != last:
+            return None
+        bound = event.time
+        for base in range(last - 1, -1, -1):  # latest-first is optimal for existence
+            times = [e.time for e in state.window if e.base == base and e.time <= bound]
+            if not times:
+                return base + 1
+            bound = max(times)
+        return len(self.plan.bases)
+
+    def _extend(self, state: _GroupState, event: CorrelatedEvent, measure: int) -> None:
+        if state.episode is not None and event.time - state.episode.last > self.plan.timespan_s:
+            self.alerts.append(state.episode)  # a quiet gap longer than the window: a new episode
+            state.episode = None
+        if state.episode is None:
+            state.episode = Alert(self.plan.rule_id, self.plan.name, self.plan.title, self.plan.level,
+                                  dict(zip(self.plan.group_by, event.group)), state.window[0].time, event.time,
+                                  measure)
+        episode = state.episode
+        episode.last = event.time
+        episode.value = max(episode.value, measure)
+        known = set(episode.event_ids)
+        for item in state.window:
+            if item.event_id not in known and len(episode.event_ids) < MAX_EVIDENCE_IDS:
+                episode.event_ids.append(item.event_id)
+                known.add(item.event_id)
+
+    def finish(self) -> list[Alert]:
+        """Close open episodes; alerts ordered by first time, then group."""
+        for state in self.groups.values():
+            if state.episode is not None:
+                self.alerts.append(state.episode)
+                state.episode = None
+        return sorted(self.alerts, key=lambda a: (a.first, sorted(a.group.items())))
+
+    def prune(self, now: float) -> None:
+        """Forget groups with nothing left in their window (bounded memory on long hunts)."""
+        for key in [k for k, s in self.groups.items() if s.episode is None and
+                    (not s.window or s.window[-1].time < now - self.plan.timespan_s)]:
+            del self.groups[key]
+
+
+def evaluate(plan: CorrelationPlan, events: Iterable[CorrelatedEvent]) -> list[Alert]:
+    """Alerts of `plan` over time-ordered `events`."""
+    evaluator = WindowEvaluator(plan)
+    for count, event in enumerate(events, start=1):
+        evaluator.feed(event)
+        if count % 50_000 == 0:
+            evaluator.prune(event.time)
+    return evaluator.finish()
+
+
+def ordered(streams: list[Iterator[CorrelatedEvent]]) -> Iterator[CorrelatedEvent]:
+    """Merge per-base-rule streams (each time-ordered) into one time-ordered stream."""
+    import heapq
+
+    return heapq.merge(*streams, key=lambda e: (e.time, e.base, e.event_id))

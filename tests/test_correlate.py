@@ -1,0 +1,152 @@
+"""Correlations on the real node, at their boundaries; each test names the upstream output it corrects.
+
+Upstream pySigma-backend-elasticsearch 2.1.1 renders these correlations as:
+- ES|QL: `eval timebucket=date_trunc(1hours, @timestamp) | stats ... by timebucket, <group>` —
+  clock-aligned buckets, so a burst across a bucket edge is split and missed;
+- EQL: `sequence by <group> with maxspan=1h [...] with runs=3` — consecutive runs; for
+  value_count `[...] by <field> with runs=3`, i.e. three events with the SAME value, the
+  opposite of three distinct values; temporal_ordered gives `by  with runs=2` (invalid).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+from elasticsearch import Elasticsearch
+from sigma.backends.elasticsearch import EqlBackend, ESQLBackend
+from sigma.collection import SigmaCollection
+from sigma.pipelines.strascico import strascico_pipeline
+
+from strascico.correlate import run_plan
+from strascico.correlate.plans import PlanBuilder
+from strascico.es.bulk import bulk_index
+from strascico.pack import load_pack
+from strascico.replay.runner import ScratchPrefix
+
+BASES = [
+    {"title": "Unanswered Call", "id": "11111111-1111-4111-8111-111111111111", "name": "missed_call", "status": "test",
+     "logsource": {"category": "telephony"}, "level": "low",
+     "detection": {"sel": {"telephony.call.disposition": "no_answer"}, "condition": "sel"}},
+    {"title": "Answered Call", "id": "11111111-1111-4111-8111-111111111112", "name": "answered_call", "status": "test",
+     "logsource": {"category": "telephony"}, "level": "low",
+     "detection": {"sel": {"telephony.call.disposition": "answered"}, "condition": "sel"}},
+]
+_ids = itertools.count()
+
+
+def correlation(kind: str, condition: dict | None, rules: list[str] | None = None, timespan: str = "1h",
+                group_by: str = "telephony.caller.number") -> dict:
+    body: dict[str, Any] = {"type": kind, "rules": rules or ["missed_call"], "group-by": [group_by],
+                            "timespan": timespan}
+    if condition is not None:
+        body["condition"] = condition
+    return {"title": "Correlation Under Test", "id": "11111111-1111-4111-8111-1111111111ff", "status": "test",
+            "level": "high", "correlation": body}
+
+
+def call(at: str, caller: str = "+2348031234567", callee: str = "+393351234567",
+         disposition: str = "no_answer") -> dict:
+    return {"@timestamp": f"2025-01-14T{at}Z", "event.id": f"e{next(_ids)}", "telephony.call.disposition": disposition,
+            "telephony.caller.number": caller, "telephony.callee.number": callee}
+
+
+@pytest.fixture
+def area(es_client: Elasticsearch) -> Iterator[ScratchPrefix]:
+    scratch = ScratchPrefix(es_client, "strascico-corrtest")
+    scratch.install()
+    yield scratch
+    scratch.remove()
+
+
+@pytest.fixture
+def alerts(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path):  # type: ignore[no-untyped-def]
+    counter = itertools.count()
+
+    def run(rule: dict, events: list[dict]) -> list[dict]:
+        folder = tmp_path / f"pack{next(counter)}"
+        folder.mkdir()
+        (folder / "bases.yml").write_text(yaml.safe_dump_all(BASES))
+        (folder / "corr.yml").write_text(yaml.safe_dump(rule))
+        files = load_pack([folder])
+        corr = next(r for f in files for r in f.rules if r.title == "Correlation Under Test")
+        plan = PlanBuilder(files).plan(corr)
+        index = f"strascico-corrtest-telephony-{folder.name}"
+        report = bulk_index(es_client, [(index, e) for e in events])
+        assert report.indexed == len(events)
+        es_client.indices.refresh(index=index)
+        return [a.to_dict() for a in run_plan(es_client, plan, lambda category: index)]
+
+    return run
+
+
+def upstream(rule: dict, backend) -> str:  # type: ignore[no-untyped-def]
+    collection = SigmaCollection.from_dicts(copy.deepcopy([*BASES, rule]))
+    return backend(strascico_pipeline()).convert(collection)[-1]
+
+
+def test_an_event_exactly_at_the_window_edge_is_inside(alerts) -> None:  # type: ignore[no-untyped-def]
+    rule = correlation("event_count", {"gte": 3})
+    assert len(alerts(rule, [call("10:00:00"), call("10:30:00"), call("11:00:00")])) == 1
+    assert alerts(rule, [call("10:00:00"), call("10:30:00"), call("11:00:01")]) == []
+
+
+@pytest.mark.parametrize("condition, fires", [
+    ({"gte": 3}, True), ({"gt": 3}, False), ({"eq": 3}, True), ({"eq": 4}, False),
+    ({"neq": 3}, True), ({"lte": 1}, True), ({"lt": 1}, False),
+])
+def test_count_exactly_at_the_threshold_for_each_operator(alerts, condition: dict, fires: bool) -> None:  # type: ignore[no-untyped-def]
+    """Three calls in ten minutes; windows end at each call, so they hold 1, 2 and 3 calls."""
+    got = alerts(correlation("event_count", condition), [call("10:00:00"), call("10:05:00"), call("10:10:00")])
+    assert bool(got) is fires
+
+
+def test_two_groups_that_only_together_pass_do_not_alert(alerts) -> None:  # type: ignore[no-untyped-def]
+    events = [call("10:00:00", caller="+2348031234567"), call("10:01:00", caller="+2348031234567"),
+              call("10:02:00", caller="+8801712345660"), call("10:03:00", caller="+8801712345660")]
+    assert alerts(correlation("event_count", {"gte": 3}), events) == []
+    assert len(alerts(correlation("event_count", {"gte": 2}), events)) == 2
+
+
+def test_a_burst_across_a_clock_boundary_is_found(alerts) -> None:  # type: ignore[no-untyped-def]
+    rule = correlation("event_count", {"gte": 4})
+    esql = upstream(rule, ESQLBackend)
+    assert "date_trunc(1hours, @timestamp)" in esql and "by timebucket" in esql  # 10:00 and 11:00 buckets: 2 + 2
+    got = alerts(rule, [call("10:40:00"), call("10:50:00"), call("11:05:00"), call("11:15:00")])
+    assert [(a["group"], a["value"], a["first"], a["last"]) for a in got] == [
+        ({"telephony.caller.number": "+2348031234567"}, 4, "2025-01-14T10:40:00Z", "2025-01-14T11:15:00Z")]
+
+
+def test_value_count_counts_distinct_values_not_runs_of_one_value(alerts) -> None:  # type: ignore[no-untyped-def]
+    rule = correlation("value_count", {"gte": 3, "field": "telephony.callee.number"})
+    assert "by telephony.callee.number with runs=3" in upstream(rule, EqlBackend)  # same value three times
+    same = [call(f"10:0{i}:00", callee="+393351234567") for i in range(3)]
+    distinct = [call(f"10:0{i}:00", callee=f"+39335123456{i}") for i in range(3)]
+    assert alerts(rule, same) == []
+    got = alerts(rule, distinct)
+    assert len(got) == 1 and got[0]["value"] == 3 and len(got[0]["event_ids"]) == 3
+
+
+def test_ordered_and_unordered_temporal(alerts) -> None:  # type: ignore[no-untyped-def]
+    ordered = correlation("temporal_ordered", None, rules=["missed_call", "answered_call"])
+    assert "by  with runs=2" in upstream(ordered, EqlBackend)  # upstream: not even valid EQL
+    unordered = correlation("temporal", None, rules=["missed_call", "answered_call"])
+    answered_first = [call("10:00:00", disposition="answered"), call("10:10:00")]
+    missed_first = [call("10:00:00"), call("10:10:00", disposition="answered")]
+    assert alerts(ordered, answered_first) == []
+    assert len(alerts(unordered, answered_first)) == 1
+    assert len(alerts(ordered, missed_first)) == 1
+    assert alerts(ordered, [call("10:00:00"), call("11:00:01", disposition="answered")]) == []
+
+
+def test_one_alert_per_episode_and_a_new_one_after_a_quiet_gap(alerts) -> None:  # type: ignore[no-untyped-def]
+    burst = [call(f"10:0{i}:00") for i in range(5)]
+    later = [call(f"15:0{i}:00") for i in range(3)]
+    got = alerts(correlation("event_count", {"gte": 3}), burst + later)
+    assert [(a["first"], a["last"], a["value"]) for a in got] == [
+        ("2025-01-14T10:00:00Z", "2025-01-14T10:04:00Z", 5),  # the strongest window of the episode
+        ("2025-01-14T15:00:00Z", "2025-01-14T15:02:00Z", 3)]
