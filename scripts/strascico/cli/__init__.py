@@ -16,8 +16,10 @@ from .convert import convert
 from .deploy import deploy
 from .docs import docs
 from .ingest import ingest
+from .simulate import simulate
 from .watchlist import watchlist
 from .es import es
+from .hunt import hunt
 from .test import test
 
 EPILOG = """\b
@@ -40,7 +42,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for command in (check, convert, es, test, deploy, docs, ingest, watchlist):
+for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt):
     cli.add_command(command)
 
 

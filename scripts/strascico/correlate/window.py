@@ -85,7 +85,9 @@ class WindowEvaluator:
         state.values[event.value] += 1
         state.per_base[event.base] += 1
         measure = self._measure(state, event)
-        if measure is not None and self.plan.satisfied(measure):
+        if measure is None:
+            return  # temporal_ordered decides only at events of its last rule
+        if self.plan.satisfied(measure):
             self._extend(state, event, measure)
         elif state.episode is not None:
             self.alerts.append(state.episode)

@@ -1,0 +1,82 @@
+"""`strascico hunt` on the real node: deduplicated alerts, paging, correlations, the stage link."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from strascico.es.bulk import bulk_index
+from strascico.hunt import Hunter, date_bound
+from strascico.hunt import base_rules
+from strascico.pack import load_pack
+from strascico.replay.runner import ScratchPrefix
+
+from .conftest import RULES, run_cli
+
+PREFIX = "strascico-hunttest"
+
+
+def wangiri(i: int, callee: str, exposed: bool, minute: int) -> dict:
+    return {"@timestamp": f"2025-01-14T02:{minute:02d}:00Z", "event.id": f"w{i}", "event.action": "call-missed",
+            "network.direction": "inbound", "telephony.channel": "voice", "telephony.call.disposition": "no_answer",
+            "telephony.call.ring_duration": 2.0, "telephony.caller.number": "+2348031234567",
+            "telephony.caller.country_code": "234", "telephony.caller.range": "+23480312345",
+            "telephony.callee.number": callee, "telephony.callee.exposed": exposed, "telephony.local_hour": 3}
+
+
+@pytest.fixture(scope="module")
+def hunted(es_client: Elasticsearch):  # type: ignore[no-untyped-def]
+    area = ScratchPrefix(es_client, PREFIX)
+    area.install()
+    calls = [wangiri(i, f"+39335123450{i % 6}", i % 6 < 4, i) for i in range(12)]
+    dump = {"@timestamp": "2024-11-17T02:28:00Z", "event.id": "p1", "host.name": "db01", "user.name": "root",
+            "process.name": "mysqldump", "process.command_line": "mysqldump concorso2022 candidati"}
+    bulk_index(es_client, [(f"{PREFIX}-telephony-x", c) for c in calls] + [(f"{PREFIX}-process_creation-x", dump)])
+    es_client.indices.refresh(index=f"{PREFIX}-*")
+    yield Hunter(es_client, load_pack([RULES]), PREFIX)
+    area.remove()
+
+
+def test_base_rule_alerts_are_one_per_victim_and_caller(hunted: Hunter) -> None:
+    result = hunted.run("2024-01-01", None)
+    wangiri_alerts = [a for a in result.alerts if a.rule == "telephony_wangiri_one_ring_foreign"]
+    assert sorted((a.victim, a.count) for a in wangiri_alerts) == [(f"+39335123450{i}", 2) for i in range(6)]
+    assert all(a.actor == "+2348031234567" and len(a.event_ids) == 2 for a in wangiri_alerts)
+
+
+def test_correlations_run_in_the_hunt(hunted: Hunter) -> None:
+    result = hunted.run("2024-01-01", None)
+    caller = [a for a in result.alerts if a.rule == "corr_flood_caller_hits_many_employees"]
+    assert len(caller) == 1 and caller[0].group == {"telephony.caller.number": "+2348031234567"}
+    assert caller[0].count == 6
+
+
+def test_summary_links_the_flood_to_the_exposed_cohort_and_the_breach(hunted: Hunter) -> None:
+    summary = hunted.run("2024-01-01", None).summary()
+    assert summary["link"]["flood_victims"] == 6
+    assert (summary["link"]["in_exposed_cohort"], summary["link"]["not_in_cohort"]) == (4, 2)
+    assert summary["stages"]["breach"]["first"] == "2024-11-17T02:28:00Z"
+    assert summary["link"]["flood_began_days_after_last_breach_signal"] == 58.0
+
+
+def test_since_until_bound_the_hunt(hunted: Hunter) -> None:
+    assert [a for a in hunted.run("2025-01-01", None).alerts if a.stage == "breach"] == []
+    assert hunted.run("2024-01-01", "2024-01-02").alerts == []
+    assert date_bound("120d") == "now-120d" and date_bound("2025-01-01") == "2025-01-01"
+
+
+def test_composite_paging_returns_every_bucket(hunted: Hunter, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base_rules, "PAGE", 2)
+    wangiri_alerts = [a for a in hunted.run("2024-01-01", None).alerts if a.rule == "telephony_wangiri_one_ring_foreign"]
+    assert len(wangiri_alerts) == 6
+
+
+def test_cli_json_lines(es_url: str, hunted: Hunter) -> None:
+    result = run_cli("hunt", "--es-url", es_url, "--index-prefix", PREFIX, "--since", "2024-01-01", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[-1]["type"] == "summary" and all(line["type"] == "alert" for line in lines[:-1])
+    assert {"first", "rule", "level", "victim", "actor", "count"} <= set(lines[0])
