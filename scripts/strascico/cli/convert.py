@@ -37,16 +37,17 @@ def convert(paths: tuple[Path, ...], targets: tuple[str, ...], out: Path, index_
 
     Output is deterministic (sorted keys, stable order) so diffs review well. String matches
     are case-insensitive on every target (lower-cased value on the `.lower` subfield) unless
-    the rule says `|cased`. Correlation rules are reported as skipped, one line each, with the
-    reason upstream pySigma cannot express them exactly. Exit 1 if any rule failed to convert
-    or any file failed to load.
+    the rule says `|cased`. Correlation rules become Kibana threshold or EQL-sequence rules and
+    ElastAlert2 frequency/cardinality rules, each with a note on how exact that form is; where a
+    target cannot express one, one line per rule says why (`strascico hunt` runs them all
+    exactly). Exit 1 if any rule failed to convert or any file failed to load.
 
     \b
     Example:  strascico convert -t kibana -t esql rules/ --out build
     """
     selected = resolve_targets(list(targets))
     files = load_pack(list(paths) or [Path("rules")])
-    converter = Converter(selected, index_prefix)
+    converter = Converter(selected, index_prefix, files)
     results = []
     for rule_file in progress(files, "converting", total=len(files)):
         for rule in rule_file.rules:
@@ -62,7 +63,7 @@ def convert(paths: tuple[Path, ...], targets: tuple[str, ...], out: Path, index_
             "written": [str(p) for p in written],
             "results": [{"rule": str(r.rule_file.path), "id": str(r.rule.id), "target": r.target.name,
                          "status": "error" if r.error else "skipped" if r.skipped else "ok",
-                         "reason": r.error or r.skipped} for r in results],
+                         "reason": r.error or r.skipped, "note": r.note} for r in results],
             "load_problems": [p.to_dict() for p in load_problems],
         })
     else:
@@ -74,6 +75,9 @@ def convert(paths: tuple[Path, ...], targets: tuple[str, ...], out: Path, index_
         click.echo(f"{r.rule_file.path}: error: {r.target.name}: {r.error}", err=True)
     for r in skipped:
         click.echo(f"{r.rule_file.path}: skipped for {r.target.name}: {r.skipped}", err=True)
+    for r in results:
+        if r.note:
+            click.echo(f"{r.rule_file.path}: note for {r.target.name}: {r.note}", err=True)
     ok = len(results) - len(failed) - len(skipped)
     click.echo(f"{ok} converted, {len(skipped)} skipped, {len(failed)} failed, "
                f"{len(load_problems)} unreadable; {len(written)} files under {out}/", err=True)

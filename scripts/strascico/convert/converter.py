@@ -12,6 +12,10 @@ from sigma.exceptions import SigmaError
 from sigma.pipelines.strascico import strascico_pipeline
 from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 
+from sigma.backends.strascico import StrascicoEqlBackend
+from sigma.backends.strascico.correlation_targets import elastalert_correlation, kibana_correlation
+
+from ..correlate.plans import CorrelationNotSupported, PlanBuilder
 from ..pack import AnyRule, RuleFile
 from .targets import Target
 
@@ -27,6 +31,7 @@ class Conversion:
     text: str | None = None
     error: str | None = None
     skipped: str | None = None
+    note: str | None = None  # how the output departs from Sigma's meaning, if it does
 
     @property
     def relative_name(self) -> str:
@@ -35,19 +40,46 @@ class Conversion:
 
 
 class Converter:
-    """Holds one backend per target (pipelines are built once) and converts rules."""
+    """Holds one backend per target (pipelines are built once) and converts rules.
 
-    def __init__(self, targets: Iterable[Target], index_prefix: str = DEFAULT_INDEX_PREFIX):
+    Give it the pack's files to convert correlation rules too (their base rules are needed).
+    """
+
+    def __init__(self, targets: Iterable[Target], index_prefix: str = DEFAULT_INDEX_PREFIX,
+                 files: list[RuleFile] | None = None):
         self.targets = list(targets)
+        self.index_prefix = index_prefix
         self.backends = {
             t.name: t.backend(processing_pipeline=strascico_pipeline(index_prefix)) for t in self.targets
         }
+        self.plans = PlanBuilder(files) if files is not None else None
+        self._eql = StrascicoEqlBackend(processing_pipeline=strascico_pipeline(index_prefix))
+
+    def _eql_condition(self, rule_id: str) -> str:
+        base = self.plans.collection[rule_id]  # type: ignore[union-attr]
+        working = copy.deepcopy(base)
+        working._backreferences, working._output = [], True
+        return str(self._eql.convert_rule(working)[0]).removeprefix("any where ")
+
+    def _convert_correlation(self, result: Conversion) -> Conversion:
+        render = CORRELATION_RENDERERS.get(result.target.name)
+        if render is None or self.plans is None:
+            result.skipped = result.target.correlation_gap
+            return result
+        try:
+            plan = self.plans.plan(result.rule)
+            output, result.note = render(self, result.rule, plan)
+        except CorrelationNotSupported as exc:
+            result.skipped = f"not expressible exactly: {exc}"
+            return result
+        result.output = output
+        result.text = result.target.render(output)
+        return result
 
     def convert_rule(self, rule_file: RuleFile, rule: AnyRule, target: Target) -> Conversion:
         result = Conversion(rule_file, rule, target)
         if isinstance(rule, SigmaCorrelationRule):
-            result.skipped = target.correlation_gap
-            return result
+            return self._convert_correlation(result)
         # pySigma's pipelines rewrite the rule in place; every target gets its own copy.
         working = copy.deepcopy(rule)
         try:
@@ -73,6 +105,12 @@ class Converter:
             for rule in rule_file.rules
             for target in self.targets
         ]
+
+
+CORRELATION_RENDERERS = {
+    "kibana": lambda conv, rule, plan: kibana_correlation(rule, plan, conv.index_prefix, conv._eql_condition),
+    "elastalert": lambda conv, rule, plan: elastalert_correlation(rule, plan, conv.index_prefix),
+}
 
 
 def write_outputs(conversions: list[Conversion], out_dir: Path) -> list[Path]:

@@ -63,25 +63,25 @@ TARGETS: dict[str, Target] = {
     "esql": Target(
         "esql", "ES|QL query", StrascicoESQLBackend, "default", ".esql", _text,
         correlation_gap=(
-            "upstream ES|QL groups events into clock-aligned BUCKETs, not Sigma's sliding "
-            "timespan window; a burst across a bucket edge is missed"
+            "ES|QL has no sliding window (upstream uses clock-aligned date_trunc buckets, which miss "
+            "a burst across a bucket edge); use the kibana target or `strascico hunt`"
         ),
     ),
     "eql": Target(
         "eql", "EQL query", StrascicoEqlBackend, "default", ".eql", _text,
         correlation_gap=(
-            "upstream EQL emits a sequence with [runs=N], which counts consecutive equal events "
-            "and ignores the condition operator; value_count is not expressible"
+            "upstream EQL emits `with runs=N`, which counts consecutive equal events and ignores the "
+            "operator; temporal_ordered is rendered as an EQL sequence by the kibana target"
         ),
     ),
     "kibana": Target(
         "kibana", "Kibana Detection Engine rules, one NDJSON file for import",
         StrascicoLuceneBackend, "kibana", ".ndjson", _ndjson_line, bundle="rules.ndjson",
-        correlation_gap="threshold-rule compilation of correlations is not implemented yet",
+        correlation_gap="the pack was not given to the converter (correlations need their base rules)",
     ),
     "elastalert": Target(
         "elastalert", "ElastAlert2 rule (YAML)", StrascicoElastalertBackend, "default", ".yml", _yaml,
-        correlation_gap="frequency/cardinality compilation of correlations is not implemented yet",
+        correlation_gap="the pack was not given to the converter (correlations need their base rules)",
     ),
 }
 

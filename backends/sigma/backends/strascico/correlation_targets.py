@@ -1,0 +1,106 @@
+"""Correlation plans rendered for Kibana's Detection Engine and ElastAlert2, or refused with why.
+
+Only what keeps Sigma's meaning, or says plainly how it departs from it:
+- Kibana threshold rules count over the lookback of each run, so windows slide in steps of
+  the rule interval (an approximation, reported); they only know ">=".
+- Kibana EQL sequences express temporal_ordered (ordered, within maxspan).
+- ElastAlert2 frequency/cardinality rules slide their window per event, like Sigma, for
+  ">=" (frequency) and "more than" (cardinality).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sigma.correlations import SigmaCorrelationRule
+from sigma.pipelines.strascico.pipeline import index_pattern
+
+from .correlation import CorrelationNotSupported, CorrelationPlan
+from .kibana import kibana_rule
+
+KIBANA_INTERVAL_S = 300
+
+
+def _min_count(plan: CorrelationPlan) -> int:
+    """The smallest count that satisfies the plan, for operators that mean 'at least'."""
+    if plan.op == "gte":
+        return plan.count
+    if plan.op == "gt":
+        return plan.count + 1
+    raise CorrelationNotSupported(f"operator {plan.op} has no threshold form (only gte/gt)")
+
+
+def _same_group_fields(plan: CorrelationPlan) -> list[str]:
+    fields = {base.group_fields for base in plan.bases}
+    if len(fields) != 1:
+        raise CorrelationNotSupported("aliases map the group to different fields per rule; "
+                                      "threshold rules group by one field list")
+    return list(next(iter(fields)))
+
+
+def _value_field(plan: CorrelationPlan) -> str:
+    fields = {base.value_field for base in plan.bases}
+    if len(fields) != 1 or None in fields:
+        raise CorrelationNotSupported("value_count field differs per rule")
+    return str(next(iter(fields)))
+
+
+def _indices(plan: CorrelationPlan, prefix: str) -> list[str]:
+    return sorted({index_pattern(base.category, prefix) for base in plan.bases})
+
+
+def _lucene_union(plan: CorrelationPlan) -> str:
+    queries = list(dict.fromkeys(base.query for base in plan.bases))  # two rules may share a query
+    return queries[0] if len(queries) == 1 else " OR ".join(f"({q})" for q in queries)
+
+
+def kibana_correlation(rule: SigmaCorrelationRule, plan: CorrelationPlan, prefix: str,
+                       eql_of: Callable[[str], str]) -> tuple[dict, str]:
+    """(Kibana rule, note on exactness) — raises CorrelationNotSupported when not expressible."""
+    lookback = f"{plan.timespan_s}s"
+    if plan.type == "temporal_ordered":
+        group = _same_group_fields(plan)
+        steps = " ".join(f"[any where {eql_of(base.rule_id)}]" for base in plan.bases)
+        query = f"sequence by {', '.join(group)} with maxspan={plan.timespan_s}s {steps}"
+        body = kibana_rule(rule, query, "eql", _indices(plan, prefix), lookback=lookback)
+        return body, "exact: EQL sequence (ordered, within maxspan); syntax-checked offline, not executed here"
+    if plan.type not in ("event_count", "value_count"):
+        raise CorrelationNotSupported(f"{plan.type} has no Kibana rule form (EQL sequences are ordered)")
+    minimum = _min_count(plan)
+    body = kibana_rule(rule, _lucene_union(plan), "lucene", _indices(plan, prefix),
+                       interval=f"{KIBANA_INTERVAL_S}s", lookback=lookback)
+    body["type"] = "threshold"
+    threshold: dict = {"field": _same_group_fields(plan)}
+    if plan.type == "event_count":
+        threshold["value"] = minimum
+    else:
+        threshold["value"] = 1
+        threshold["cardinality"] = [{"field": _value_field(plan), "value": minimum}]
+    body["threshold"] = threshold
+    note = (f"approximate: a threshold rule counts over each run's last {plan.timespan_s}s, so its window "
+            f"slides in {KIBANA_INTERVAL_S}s steps; a burst spanning more than timespan - {KIBANA_INTERVAL_S}s "
+            "can be missed. `strascico hunt` evaluates it exactly")
+    return body, note
+
+
+def elastalert_correlation(rule: SigmaCorrelationRule, plan: CorrelationPlan, prefix: str) -> tuple[dict, str]:
+    """(ElastAlert2 rule, note) for event_count (frequency) and value_count (cardinality)."""
+    if plan.type not in ("event_count", "value_count"):
+        raise CorrelationNotSupported(f"{plan.type} has no ElastAlert2 rule type")
+    minimum = _min_count(plan)
+    body: dict = {
+        "name": rule.title,
+        "description": rule.description or rule.title,
+        "index": ",".join(_indices(plan, prefix)),
+        "filter": [{"query": {"query_string": {"query": _lucene_union(plan)}}}],
+        "timeframe": {"seconds": plan.timespan_s},
+        "query_key": _same_group_fields(plan),
+        "priority": {"critical": 1, "high": 2, "medium": 3}.get(plan.level, 4),
+        "alert": ["debug"],
+    }
+    if plan.type == "event_count":
+        body.update({"type": "frequency", "num_events": minimum})
+    else:
+        # cardinality alerts when the distinct count exceeds max_cardinality
+        body.update({"type": "cardinality", "cardinality_field": _value_field(plan), "max_cardinality": minimum - 1})
+    return body, "exact for >=: ElastAlert2 slides its window per event"
