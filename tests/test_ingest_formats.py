@@ -1,7 +1,8 @@
 """Every ingest format on its real-looking sample files → the exact, reviewed normalized output.
 
 Each folder `tests/ingest/<format>/` holds input files (every file but `expected*`), and
-`expected.ndjson` (events) and `expected_rejects.ndjson` (line + reason of each reject).
+`expected.ndjson` (events), `expected_rejects.ndjson` (line + reason of each reject) and
+`expected_skips.json` (lines that are not records of interest, counted by reason).
 Regenerate after a reviewed change with `python -m tests.test_ingest_formats <format>`.
 """
 
@@ -32,15 +33,22 @@ def inputs(folder: Path) -> list[str]:
                   and p.name != "README.md")
 
 
-def run_format(folder: Path, tmp: Path) -> tuple[list[dict], list[dict]]:
+def run_format(folder: Path, tmp: Path, with_category: bool = False) -> tuple[list, list[dict]]:
+    events, rejects, _ = run_format_full(folder, tmp, with_category)
+    return events, rejects
+
+
+def run_format_full(folder: Path, tmp: Path, with_category: bool = False) -> tuple[list, list[dict], dict]:
     watchlist = Watchlist(TEST_KEY, {number_hash(TEST_KEY, n) for n in EXPOSED})
     ctx = IngestContext(default_region="IT", tz="Europe/Rome", watchlist=watchlist)
     fmt = format_class(folder.name)(ctx)
     rejects = RejectWriter(tmp / "rejects.ndjson")
-    events = [e for _, e in normalized_events(fmt, Sources(inputs(folder)), rejects, lambda c: c, ctx.stats)]
+    pairs = list(normalized_events(fmt, Sources(inputs(folder)), rejects, lambda c: c, ctx.stats))
+    events = pairs if with_category else [e for _, e in pairs]
     rejects.close()
     rejected = [json.loads(line) for line in rejects.path.read_text().splitlines()] if rejects.count else []
-    return events, [{"source": Path(r["source"]).name, "line": r["line"], "reason": r["reason"]} for r in rejected]
+    return (events, [{"source": Path(r["source"]).name, "line": r["line"], "reason": r["reason"]} for r in rejected],
+            dict(sorted(ctx.stats.skipped.items())))
 
 
 FOLDERS = sorted(p for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.exists() else []
@@ -48,21 +56,20 @@ FOLDERS = sorted(p for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.exists()
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_format_output_equals_the_reviewed_expectation(folder: Path, tmp_path: Path) -> None:
-    events, rejects = run_format(folder, tmp_path)
+    events, rejects, skipped = run_format_full(folder, tmp_path)
     expected = [json.loads(line) for line in (folder / "expected.ndjson").read_text().splitlines()]
     expected_rejects = [json.loads(line) for line in (folder / "expected_rejects.ndjson").read_text().splitlines()]
     assert events == expected
     assert rejects == expected_rejects
+    assert skipped == json.loads((folder / "expected_skips.json").read_text())
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_format_output_fits_the_strict_mapping(folder: Path, tmp_path: Path) -> None:
-    events, _ = run_format(folder, tmp_path)
-    fmt = format_class(folder.name)
+    events, _ = run_format(folder, tmp_path, with_category=True)
     taxonomy = load_taxonomy()
-    for event in events:
-        category = taxonomy.logsource(fmt.category)
-        assert event_problems(event, category) == [], event
+    for category, event in events:
+        assert event_problems(event, taxonomy.logsource(category)) == [], event
         assert event["event.dataset"] and event["event.id"]
 
 
@@ -76,7 +83,8 @@ def regenerate(name: str) -> None:
     import tempfile
 
     folder = SAMPLES / name
-    events, rejects = run_format(folder, Path(tempfile.mkdtemp()))
+    events, rejects, skipped = run_format_full(folder, Path(tempfile.mkdtemp()))
+    (folder / "expected_skips.json").write_text(json.dumps(skipped, indent=1) + "\n")
     (folder / "expected.ndjson").write_text("".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n"
                                                     for e in events))
     (folder / "expected_rejects.ndjson").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"

@@ -47,11 +47,12 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     \b
     Formats: asterisk-cdr-csv, freeswitch-cdr-csv, cisco-cucm-cdr, teams-pstn-json,
              kamailio-acc, kannel-access, twilio-messages-json, mariadb-audit, pgaudit,
-             nginx-combined  (field mappings: docs/ingest-formats.md)
+             nginx-combined, ecs-ndjson  (field mappings: docs/ingest-formats.md)
 
     Streams in constant memory. Bad records never stop the run and are never dropped: each is
-    counted and written with its reason to the rejects file; the summary says read / indexed /
-    rejected. Exit 1 when anything was rejected (unless --allow-rejects), 2 on I/O or
+    counted and written with its reason to the rejects file; lines that are not records (a
+    delivery report, a BYE, a non-audit log line) are counted as skipped, by reason. The summary
+    says read / indexed / skipped / rejected. Exit 1 when anything was rejected (unless --allow-rejects), 2 on I/O or
     connection errors.
 
     \b
@@ -87,14 +88,20 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
         rejects.close()
     stats = ctx.stats
     summary = {"format": format_name, "read": stats.read, "stored": stored, "duplicates": duplicates,
-               "rejected": stats.rejected, "refused_by_elasticsearch": len(failed),
+               "rejected": stats.rejected, "skipped": stats.skipped, "refused_by_elasticsearch": len(failed),
                "unparsed_numbers": stats.unparsed_numbers, "decoded_latin1": stats.decoded_latin1,
+               "dropped_fields": stats.dropped_fields,
                "by_logsource": stats.by_category, "rejects_file": str(rejects.path) if rejects.count else None}
+    if stats.dropped_fields:
+        click.echo("fields outside the registry, dropped: " + ", ".join(
+            f"{name} ({count})" for name, count in sorted(stats.dropped_fields.items())), err=True)
     for failure in failed[:20]:
         click.echo(f"refused by Elasticsearch: record {failure.position + 1}: {failure.reason}", err=True)
     if as_json and out != "-":
         print_json(summary)
+    skipped = sum(stats.skipped.values())
     click.echo(f"{stats.read} read, {stored} {'written' if out else 'indexed'} to {where}, {duplicates} duplicates, "
+               f"{skipped} skipped (not records), "
                f"{stats.rejected} rejected{f' (see {rejects.path})' if rejects.count else ''}, "
                f"{len(failed)} refused by Elasticsearch, {stats.unparsed_numbers} numbers kept unparsed", err=True)
     problems = (stats.rejected and not allow_rejects) or failed

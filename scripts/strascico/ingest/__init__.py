@@ -2,6 +2,6 @@
 
 from .context import IngestContext
 from .formats import FORMATS, format_class
-from .model import Event, IngestStats, Reject
+from .model import Event, IngestStats, Reject, Skip
 
-__all__ = ["FORMATS", "Event", "IngestContext", "IngestStats", "Reject", "format_class"]
+__all__ = ["FORMATS", "Event", "IngestContext", "IngestStats", "Reject", "Skip", "format_class"]

@@ -6,15 +6,16 @@ from abc import ABC, abstractmethod
 from typing import BinaryIO, ClassVar, Iterator
 
 from .context import IngestContext
-from .model import Event, Reject
+from .model import Event, Reject, Skip
 
 
 class Format(ABC):
     """Parses one product's export into normalized events.
 
-    `records` gets the raw byte stream and the source's name, and yields an Event per record
-    or a Reject (with the record's line and the reason) — never raises for bad content and
-    never skips a record silently. It must stream: memory may not grow with the file.
+    `records` gets the raw byte stream and the source's name, and yields an Event per record,
+    a Reject (with the record's line and the reason) for a record it cannot normalize, or a
+    Skip for a well-formed line that is not a record of interest — never raises for bad
+    content and never drops a line silently. It must stream: memory may not grow with the file.
     """
 
     name: ClassVar[str]  # registry key, e.g. "asterisk-cdr-csv"
@@ -26,5 +27,5 @@ class Format(ABC):
         self.ctx = ctx
 
     @abstractmethod
-    def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
+    def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject | Skip]:
         """Events and rejects, in file order."""

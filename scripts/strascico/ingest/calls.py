@@ -45,3 +45,13 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
     if start is None or end is None:
         return None
     return (end - start).total_seconds()
+
+
+def sip_disposition(code: int) -> str | None:
+    """Taxonomy disposition of a final SIP response code; None for provisional or invalid codes."""
+    if 200 <= code < 300:
+        return "answered"
+    special = {486: "busy", 600: "busy", 487: "cancelled", 603: "rejected", 408: "no_answer", 480: "no_answer"}
+    if code in special:
+        return special[code]
+    return "failed" if 300 <= code < 700 else None

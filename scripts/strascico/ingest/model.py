@@ -25,12 +25,24 @@ class Reject:
 
 
 @dataclass
+class Skip:
+    """A well-formed line that is not a record of interest (a delivery report, a BYE transaction,
+    a non-audit log line): counted by reason, not a reject, not written anywhere."""
+
+    source: str
+    line: int
+    reason: str
+
+
+@dataclass
 class IngestStats:
     """Counts for the summary line: nothing is dropped without being counted."""
 
     read: int = 0
     events: int = 0
     rejected: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason → lines
     unparsed_numbers: int = 0
     decoded_latin1: int = 0
+    dropped_fields: dict[str, int] = field(default_factory=dict)  # field outside the registry → times
     by_category: dict[str, int] = field(default_factory=dict)

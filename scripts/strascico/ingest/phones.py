@@ -76,8 +76,8 @@ class PhoneNormalizer:
     def _normalize(self, raw: str) -> PhoneInfo | None:
         """PhoneInfo, or None when the text is no valid phone number (caller keeps the original)."""
         text = clean(raw or "")
-        if not text or not any(c.isdigit() for c in text):
-            return None
+        if not text or not any(c.isdigit() for c in text) or "*" in text or "#" in text:
+            return None  # masked numbers (+39******567) must not parse as some other valid number
         if text.startswith("000"):  # some exports write the international prefix as 000
             text = "+" + text[3:]
         elif text.startswith("00"):

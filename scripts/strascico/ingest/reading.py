@@ -7,6 +7,7 @@ the stats) rather than dropped: real CDR exports carry caller names in legacy en
 from __future__ import annotations
 
 import csv
+import io
 import json
 from typing import Any, BinaryIO, Iterator
 
@@ -50,7 +51,10 @@ def csv_records(lines: Iterator[tuple[int, str]], **fmtparams: Any) -> Iterator[
             start = pending[0][0]
             pending = []
             if joined.strip():
-                yield start, next(csv.reader([joined], **fmtparams)), joined
+                try:
+                    yield start, next(csv.reader([joined], **fmtparams)), joined
+                except csv.Error:  # e.g. several stray quotes: a bad record, never a crashed run
+                    yield start, None, joined
             continue
         nxt = next(source, None) if len(pending) < MAX_RECORD_LINES else None
         if nxt is not None:
@@ -61,27 +65,60 @@ def csv_records(lines: Iterator[tuple[int, str]], **fmtparams: Any) -> Iterator[
         pending = pending[1:]
 
 
-def json_objects(stream: BinaryIO, items_keys: tuple[str, ...] = ("value", "messages", "items")) -> Iterator[
-        tuple[int, Any, str]]:
+LOOKAHEAD = 4096  # Graph puts "@odata.context" (~100 bytes) before "value"
+
+
+class _Utf8Lines(io.RawIOBase):
+    """A byte stream re-encoded line by line as UTF-8; lines that are not UTF-8 are read as
+    Latin-1 (and counted), so one legacy byte cannot stop a JSON array parse."""
+
+    def __init__(self, stream: BinaryIO, stats: IngestStats | None):
+        self._lines = iter(stream)
+        self._stats = stats
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:  # type: ignore[no-untyped-def]
+        while not self._buffer:
+            raw = next(self._lines, None)
+            if raw is None:
+                return 0
+            try:
+                raw.decode("utf-8")
+                self._buffer = raw
+            except UnicodeDecodeError:
+                self._buffer = raw.decode("latin-1").encode("utf-8")
+                if self._stats is not None:
+                    self._stats.decoded_latin1 += 1
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def json_objects(stream: BinaryIO, items_keys: tuple[str, ...] = ("value", "messages", "items"),
+                 stats: IngestStats | None = None) -> Iterator[tuple[int, Any, str]]:
     """(record number, object or an error string, raw) from JSON lines, a JSON array, or an
     object wrapping the array under one of `items_keys` (Graph's `value`, Twilio's `messages`)."""
-    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    head = stream.peek(LOOKAHEAD)[:LOOKAHEAD] if hasattr(stream, "peek") else b""
     first = head.lstrip()[:1]
     if first == b"[":
-        yield from _ijson_items(stream, "item")
+        yield from _ijson_items(io.BufferedReader(_Utf8Lines(stream, stats)), "item")
         return
     if first == b"{" and _wrapped(head, items_keys):
         key = next(k for k in items_keys if f'"{k}"'.encode() in head)
-        yield from _ijson_items(stream, f"{key}.item")
+        yield from _ijson_items(io.BufferedReader(_Utf8Lines(stream, stats)), f"{key}.item")
         return
-    for number, raw in enumerate(stream, start=1):
-        text = raw.decode("utf-8", "replace").strip()
+    for number, text in decoded_lines(stream, stats or IngestStats()):
+        text = text.strip()
         if not text:
             continue
         try:
             yield number, json.loads(text), text
         except json.JSONDecodeError as exc:
-            yield number, f"invalid JSON: {exc.msg} at column {exc.colno}", text
+            yield number, f"invalid JSON: {exc.msg} (column {exc.colno})", text
 
 
 def _wrapped(head: bytes, keys: tuple[str, ...]) -> bool:

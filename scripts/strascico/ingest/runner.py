@@ -11,7 +11,7 @@ from typing import BinaryIO, Callable, Iterator, TextIO
 import orjson
 
 from .base import Format
-from .model import Event, IngestStats, Reject
+from .model import Event, IngestStats, Reject, Skip
 
 STDIN = "-"
 
@@ -58,6 +58,9 @@ def normalized_events(fmt: Format, sources: Sources, rejects: RejectWriter, inde
         for record in fmt.records(stream, name):
             stats.read += 1
             tick(1)
+            if isinstance(record, Skip):
+                stats.skipped[record.reason] = stats.skipped.get(record.reason, 0) + 1
+                continue
             if isinstance(record, Reject):
                 stats.rejected += 1
                 rejects.write(record)

@@ -17,6 +17,7 @@ FORMATS: dict[str, str] = {
     "mariadb-audit": "mariadb:MariadbAudit",
     "pgaudit": "pgaudit:PgAudit",
     "nginx-combined": "nginx:NginxCombined",
+    "ecs-ndjson": "ecs:EcsNdjson",
 }
 
 

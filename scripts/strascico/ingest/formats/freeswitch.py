@@ -1,0 +1,129 @@
+"""FreeSWITCH `mod_cdr_csv` (Master.csv, default/example template): one call leg per line.
+
+Columns (the template shipped in cdr_csv.conf.xml): caller_id_name, caller_id_number,
+destination_number, context, start_stamp, answer_stamp, end_stamp, duration, billsec,
+hangup_cause, uuid, bleg_uuid, accountcode[, read_codec, write_codec] — the module's built-in
+template stops at accountcode, so 13 columns are enough. Every field is double-quoted and
+values are written unescaped, so a line is split on `","` rather than parsed as CSV (a caller
+ID name may contain a quote). Times are the switch's local time (--tz); answer_stamp is empty
+when the leg was never answered.
+
+Disposition: answered whenever answer_stamp is set (the hangup cause then only says who hung
+up). Otherwise the Q.850 hangup cause decides: ORIGINATOR_CANCEL, and NORMAL_CLEARING without an
+answer (carriers put cause 16 in the CANCEL's Reason header), mean the caller hung up while it
+rang → cancelled; NO_ANSWER/NO_USER_RESPONSE/SUBSCRIBER_ABSENT → no_answer; USER_BUSY → busy;
+CALL_REJECTED → rejected; *_CALL_BARRED → blocked; routing, network and number errors → failed.
+An unlisted cause is a Reject, not a guess. Ring time is answer − start when answered, else
+duration; talk time is billsec.
+Direction from the dialplan context: public → inbound; default (registered users) → outbound, or
+internal when the destination is an extension; any other context (e.g. a FusionPBX domain) is
+judged by the caller: an extension calls out (or internally), anything else is inbound.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, BinaryIO, Iterator
+
+from ..base import Format
+from ..calls import call_fields, is_extension, seconds_between
+from ..context import event_id
+from ..model import Event, Reject
+from ..reading import decoded_lines
+
+COLUMNS = ("caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp",
+           "answer_stamp", "end_stamp", "duration", "billsec", "hangup_cause", "uuid", "bleg_uuid",
+           "accountcode", "read_codec", "write_codec")
+MIN_COLUMNS = 13
+_CAUSES: dict[str, tuple[str, ...]] = {
+    "cancelled": ("ORIGINATOR_CANCEL", "NORMAL_CLEARING", "LOSE_RACE", "PICKED_OFF"),
+    "no_answer": ("NO_ANSWER", "NO_USER_RESPONSE", "SUBSCRIBER_ABSENT", "ALLOTTED_TIMEOUT", "PROGRESS_TIMEOUT"),
+    "busy": ("USER_BUSY",),
+    "rejected": ("CALL_REJECTED",),
+    "blocked": ("OUTGOING_CALL_BARRED", "INCOMING_CALL_BARRED"),
+    "failed": ("UNALLOCATED_NUMBER", "NO_ROUTE_TRANSIT_NET", "NO_ROUTE_DESTINATION", "NUMBER_CHANGED",
+               "DESTINATION_OUT_OF_ORDER", "INVALID_NUMBER_FORMAT", "FACILITY_REJECTED", "NORMAL_UNSPECIFIED",
+               "NORMAL_CIRCUIT_CONGESTION", "NETWORK_OUT_OF_ORDER", "NORMAL_TEMPORARY_FAILURE",
+               "SWITCH_CONGESTION", "REQUESTED_CHAN_UNAVAIL", "BEARERCAPABILITY_NOTAVAIL",
+               "SERVICE_UNAVAILABLE", "INCOMPATIBLE_DESTINATION", "RECOVERY_ON_TIMER_EXPIRE",
+               "INTERWORKING", "USER_NOT_REGISTERED", "GATEWAY_DOWN", "MEDIA_TIMEOUT",
+               "EXCHANGE_ROUTING_ERROR", "MANDATORY_IE_MISSING"),
+}
+DISPOSITIONS = {cause: disposition for disposition, causes in _CAUSES.items() for cause in causes}
+_SEPARATOR = re.compile(r'",\s*"')  # the module's built-in template writes `", "` before accountcode
+INBOUND_CONTEXTS = ("public",)
+LOCAL_CONTEXTS = ("default", "features")  # where registered users' calls run
+
+
+class FreeswitchCdrCsv(Format):
+    name = "freeswitch-cdr-csv"
+    category = "telephony"
+    description = "FreeSWITCH mod_cdr_csv Master.csv (default template)"
+    dataset = "telephony.cdr"
+
+    def _time(self, text: str) -> datetime | None:
+        if not text.strip():
+            return None
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=self.ctx.zone)
+
+    def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
+        for line, text in decoded_lines(stream, self.ctx.stats):
+            if not text.strip():
+                continue
+            fields = split_quoted(text)
+            if fields is None:
+                yield Reject(source, line, "not a fully quoted line (truncated line?)", text)
+                continue
+            if len(fields) < MIN_COLUMNS:
+                yield Reject(source, line, f"expected at least {MIN_COLUMNS} columns, found {len(fields)}", text)
+                continue
+            row = dict(zip(COLUMNS, (f.strip() for f in fields)))
+            try:
+                yield Event(self.category, self._event(row, text))
+            except (ValueError, KeyError, OverflowError) as exc:  # OverflowError: dates at datetime.max
+                yield Reject(source, line, f"bad value: {exc}", text)
+
+    def _event(self, row: dict[str, str], raw: str) -> dict[str, Any]:
+        start, answer = self._time(row["start_stamp"]), self._time(row["answer_stamp"])
+        if start is None:
+            raise ValueError("empty start_stamp")
+        cause = row["hangup_cause"].upper()
+        disposition = "answered" if answer is not None else DISPOSITIONS.get(cause)
+        if disposition is None:
+            raise ValueError(f"unknown hangup_cause {row['hangup_cause']!r}")
+        duration, billsec = float(row["duration"] or 0), float(row["billsec"] or 0)
+        ring = seconds_between(start, answer) if answer is not None else duration
+        caller, callee = row["caller_id_number"] or None, row["destination_number"] or None
+        event: dict[str, Any] = {"event.dataset": self.dataset, "event.id": event_id(self.name, raw)}
+        event.update(self.ctx.contact_fields(start, None if is_extension(caller) else caller,
+                                             None if is_extension(callee) else callee))
+        if is_extension(caller):
+            event["telephony.caller.extension"] = caller
+        if is_extension(callee):
+            event["telephony.callee.extension"] = callee
+        event.update(call_fields(disposition, ring, billsec, _direction(row["context"], caller, callee)))
+        if row["uuid"]:
+            event["telephony.call.id"] = row["uuid"]
+        name = row["caller_id_name"]
+        if name and name != caller:  # FreeSWITCH copies the number into the name when there is none
+            event["telephony.caller.name"] = name
+        return event
+
+
+def split_quoted(text: str) -> list[str] | None:
+    """Fields of a line whose every field is double-quoted; None when it does not start and end
+    with a quote. mod_cdr_csv does not escape quotes inside values, so CSV parsing would break
+    on a caller ID name with a `"` in it (a value the caller chooses); `","` only ends a field."""
+    line = text.strip()
+    if len(line) < 2 or line[0] != '"' or line[-1] != '"':
+        return None
+    return _SEPARATOR.split(line[1:-1])
+
+
+def _direction(context: str, caller: str | None, callee: str | None) -> str:
+    if context.lower() in INBOUND_CONTEXTS:
+        return "inbound"
+    if context.lower() in LOCAL_CONTEXTS or is_extension(caller):  # other contexts: judge by the caller
+        return "internal" if is_extension(callee) else "outbound"
+    return "inbound"

@@ -1,0 +1,109 @@
+"""Twilio Message resources (REST API 2010-04-01): a list page, a JSON array, or JSON lines.
+
+Input: what `GET /Accounts/{sid}/Messages.json` returns (`{"messages": [...], "next_page_uri": ...}`,
+one page per file), a JSON array of Message resources, or one resource per line. Read with
+reading.json_objects, so a page or an array streams and a truncated one keeps the records
+before the break.
+
+Mapping: `date_sent` (RFC 2822, e.g. "Tue, 14 Jan 2025 02:13:00 +0000"; for inbound messages when
+Twilio received it), or `date_created` while a message has not been sent yet. `from` is the
+caller, `to` the callee, both kept as written (`whatsapp:+39…`); a `whatsapp:` address makes
+the channel whatsapp, another `scheme:` address (messenger:, rcs:) other, else sms.
+`direction` inbound → inbound, message-received; outbound-api/-call/-reply → outbound,
+message-sent. `status` gives the
+outcome: received/delivered/read/sent → success; failed/undelivered/canceled/partially_delivered
+→ failure; receiving/queued/sending/accepted/scheduled → unknown. An unknown direction or status
+is rejected. `sid` → telephony.call.id, `num_segments` (a string) → segments, `body` → text and
+its first link. Prices, account and messaging-service sids have no taxonomy field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, BinaryIO, Iterator
+
+from ..base import Format
+from ..context import event_id
+from ..model import Event, Reject
+from ..messages import link_fields
+from ..reading import json_objects
+
+DIRECTIONS = {"inbound": "inbound", "outbound-api": "outbound", "outbound-call": "outbound",
+              "outbound-reply": "outbound"}
+OUTCOMES = {
+    "received": "success", "delivered": "success", "read": "success", "sent": "success",
+    "failed": "failure", "undelivered": "failure", "canceled": "failure",
+    "partially_delivered": "failure",
+    "receiving": "unknown", "queued": "unknown", "sending": "unknown", "accepted": "unknown",
+    "scheduled": "unknown",
+}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def channel(*addresses: str | None) -> str:
+    """whatsapp when either side is a whatsapp: address, other for another scheme, else sms."""
+    schemes = {m.group(1).lower() for a in addresses if a and (m := _SCHEME.match(a.strip()))}
+    if "whatsapp" in schemes:
+        return "whatsapp"
+    return "other" if schemes - {"tel"} else "sms"
+
+
+def rfc2822(value: Any) -> datetime | None:
+    """An aware datetime from Twilio's RFC 2822 dates; None when absent."""
+    if value in (None, ""):
+        return None
+    try:
+        when = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError):
+        raise ValueError(f"bad date {value!r}") from None
+    # "-0000" (parsed as naive) is UTC with the sender's zone unknown (RFC 2822 §3.3)
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+class TwilioMessagesJson(Format):
+    name = "twilio-messages-json"
+    category = "messaging"
+    description = "Twilio Message resources (list page JSON, JSON array or JSON lines)"
+    dataset = "messaging.twilio"
+
+    def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
+        for number, item, raw in json_objects(stream, stats=self.ctx.stats):
+            if isinstance(item, str):
+                yield Reject(source, number, item, raw)
+            else:
+                yield self._record(source, number, item, raw)
+
+    def _record(self, source: str, number: int, item: Any, raw: str) -> Event | Reject:
+        if not isinstance(item, dict):
+            return Reject(source, number, f"expected a Message object, found {type(item).__name__}", raw)
+        try:
+            return Event(self.category, self._event(item, raw))
+        except ValueError as exc:
+            return Reject(source, number, f"bad value: {exc}", raw)
+
+    def _event(self, msg: dict[str, Any], raw: str) -> dict[str, Any]:
+        direction = DIRECTIONS.get(str(msg.get("direction") or ""))
+        if direction is None:
+            raise ValueError(f"unknown direction {msg.get('direction')!r}")
+        outcome = OUTCOMES.get(str(msg.get("status") or ""))
+        if outcome is None:
+            raise ValueError(f"unknown status {msg.get('status')!r}")
+        when = rfc2822(msg.get("date_sent")) or rfc2822(msg.get("date_created"))
+        if when is None:
+            raise ValueError("neither date_sent nor date_created")
+        sender, receiver = msg.get("from") or None, msg.get("to") or None
+        event: dict[str, Any] = {"event.dataset": self.dataset, "event.id": event_id(self.name, raw)}
+        event.update(self.ctx.contact_fields(when, sender, receiver))
+        event.update({"telephony.channel": channel(sender, receiver), "network.direction": direction,
+                      "event.outcome": outcome})
+        event["event.action"] = "message-received" if direction == "inbound" else "message-sent"
+        if msg.get("sid"):
+            event["telephony.call.id"] = str(msg["sid"])
+        if str(msg.get("num_segments") or "").strip().isdigit() and int(msg["num_segments"]) > 0:
+            event["telephony.message.segments"] = int(msg["num_segments"])
+        body = msg.get("body") if isinstance(msg.get("body"), str) else None
+        event.update(self.ctx.text_fields(body))
+        event.update(link_fields(body))
+        return event
