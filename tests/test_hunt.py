@@ -59,7 +59,7 @@ def test_summary_links_the_flood_to_the_exposed_cohort_and_the_breach(hunted: Hu
     assert summary["link"]["flood_victims"] == 6
     assert (summary["link"]["in_exposed_cohort"], summary["link"]["not_in_cohort"]) == (4, 2)
     assert summary["stages"]["breach"]["first"] == "2024-11-17T02:28:00Z"
-    assert summary["link"]["flood_began_days_after_last_breach_signal"] == 58.0
+    assert summary["link"]["flood_began_days_after_first_breach_signal"] == 58.0
 
 
 def test_since_until_bound_the_hunt(hunted: Hunter) -> None:

@@ -64,7 +64,7 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
                        f"{info['first']} → {info['last']}", err=True)
         click.echo(f"flood victims: {link['flood_victims']} ({link['in_exposed_cohort']} in the exposed cohort, "
                    f"{link['not_in_cohort']} outside, {link['exposure_unknown']} unknown); flood began "
-                   f"{link['flood_began_days_after_last_breach_signal']} days after the last breach signal", err=True)
+                   f"{link['flood_began_days_after_first_breach_signal']} days after the first breach signal", err=True)
     for rule, reason in result.skipped:
         click.echo(f"{rule}: skipped: {reason}", err=True)
     return ExitCode.OK

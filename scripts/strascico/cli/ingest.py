@@ -13,6 +13,7 @@ from ..deploy.templates import apply_templates, plan_templates
 from ..errors import ExitCode
 from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
+from ..ingest.context import blocked_ranges
 from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events, write_ndjson
 from ..watchlist import Watchlist, load_key
 from .cluster import cluster_options, connect
@@ -33,6 +34,9 @@ from .output import print_json
 @click.option("--watchlist", "watchlist_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Exposed-cohort watchlist; sets telephony.callee.exposed (key: STRASCICO_WATCHLIST_KEY or --key-file).")
 @click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Watchlist key file.")
+@click.option("--blocklist", "blocklist_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Numbers the organization blocked (CSV with a number column); sets "
+                   "telephony.caller.range_blocked on contacts from their ranges.")
 @click.option("--no-text", is_flag=True, help="Keep only a hash of message bodies, not the text.")
 @click.option("--rejects", "rejects_path", type=click.Path(path_type=Path),
               help="Where rejected records go (NDJSON with reason). Default: rejects-<format>.ndjson")
@@ -40,7 +44,8 @@ from .output import print_json
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout (not with --out -).")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
-           key_file: Path | None, no_text: bool, rejects_path: Path | None, allow_rejects: bool,
+           key_file: Path | None, blocklist_path: Path | None, no_text: bool, rejects_path: Path | None,
+           allow_rejects: bool,
            as_json: bool) -> int:
     """Normalize vendor exports (CDRs, SMS gateways, DB audit, web logs) into the taxonomy.
 
@@ -66,6 +71,9 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
             raise click.BadParameter(f"no such file: {path}", param_hint="FILES")
     watchlist = Watchlist.load(watchlist_path, load_key(key_file)) if watchlist_path else None
     ctx = IngestContext(default_region=default_region, tz=tz, watchlist=watchlist, keep_text=not no_text)
+    if blocklist_path is not None:
+        ctx.blocked_ranges, unusable = blocked_ranges(blocklist_path.read_text(encoding="utf-8-sig"), ctx.phones)
+        click.echo(f"blocklist: {len(ctx.blocked_ranges)} ranges, {unusable} unusable rows", err=True)
     fmt = format_class(format_name)(ctx)
     rejects = RejectWriter(rejects_path or Path(f"rejects-{format_name}.ndjson"))
     bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())

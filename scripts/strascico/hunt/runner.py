@@ -57,17 +57,19 @@ class HuntResult:
             if alert.stage == "flood" and alert.kind == "rule" and alert.victim and alert.victim.startswith("+"):
                 known = victims.get(alert.victim)
                 victims[alert.victim] = True if (known or alert.exposed) else (alert.exposed if known is None else known)
-        breach_last = stages.get("breach", {}).get("last")
+        # From the first breach signal: later breach-stage alerts (a routine dump flagged in
+        # February) must not make the flood look as if it came first.
+        breach_first = stages.get("breach", {}).get("first")
         flood_first = stages.get("flood", {}).get("first")
         onset = None
-        if breach_last and flood_first:
-            onset = round((_epoch(flood_first) - _epoch(breach_last)) / 86400, 1)
+        if breach_first and flood_first:
+            onset = round((_epoch(flood_first) - _epoch(breach_first)) / 86400, 1)
         return {
             "type": "summary", "rules_run": self.rules_run, "alerts": len(self.alerts), "stages": stages,
             "link": {"flood_victims": len(victims), "in_exposed_cohort": sum(v is True for v in victims.values()),
                      "not_in_cohort": sum(v is False for v in victims.values()),
                      "exposure_unknown": sum(v is None for v in victims.values()),
-                     "flood_began_days_after_last_breach_signal": onset},
+                     "flood_began_days_after_first_breach_signal": onset},
             "skipped_rules": [{"rule": r, "reason": why} for r, why in self.skipped],
         }
 

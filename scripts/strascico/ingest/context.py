@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -21,6 +23,7 @@ class IngestContext:
     tz: str = "Europe/Rome"  # the organization's time zone, for telephony.local_hour
     watchlist: Watchlist | None = None
     keep_text: bool = True
+    blocked_ranges: frozenset[str] = frozenset()  # ranges of numbers the organization blocked
     stats: IngestStats = field(default_factory=IngestStats)
 
     def __post_init__(self) -> None:
@@ -40,6 +43,8 @@ class IngestContext:
         fields.update(info.fields(prefix))
         if prefix == "telephony.callee" and self.watchlist is not None:
             fields["telephony.callee.exposed"] = self.watchlist.contains(info.e164)
+        if prefix == "telephony.caller" and self.blocked_ranges:
+            fields["telephony.caller.range_blocked"] = info.range in self.blocked_ranges
         return fields
 
     def contact_fields(self, when: datetime, caller: str | None, callee: str | None) -> dict[str, Any]:
@@ -58,6 +63,28 @@ class IngestContext:
         if self.keep_text:
             fields["telephony.message.text"] = text
         return fields
+
+
+def blocked_ranges(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[str], int]:
+    """Ranges of the numbers in a blocklist: a CSV with a `number` (or `numero`) column, or one
+    number per line. Unparseable rows are counted, not fatal."""
+    rows = list(csv.reader(io.StringIO(text)))
+    column = 0
+    if rows and any(c.strip().lower() in ("number", "numero", "phone") for c in rows[0]):
+        header = [c.strip().lower() for c in rows[0]]
+        column = next(i for i, c in enumerate(header) if c in ("number", "numero", "phone"))
+        rows = rows[1:]
+    ranges, unusable = set(), 0
+    for row in rows:
+        cell = row[column].strip() if len(row) > column else ""
+        if not cell or cell.startswith("#"):
+            continue
+        info = normalizer.normalize(cell)
+        if info is None:
+            unusable += 1
+        else:
+            ranges.add(info.range)
+    return frozenset(ranges), unusable
 
 
 def iso(when: datetime) -> str:
