@@ -13,6 +13,7 @@ import click
 from ..errors import ExitCode, StrascicoError
 from .check import check
 from .convert import convert
+from .demo import demo
 from .deploy import deploy
 from .docs import docs
 from .ingest import ingest
@@ -42,7 +43,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt):
+for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt, demo):
     cli.add_command(command)
 
 

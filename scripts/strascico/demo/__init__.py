@@ -1,0 +1,1 @@
+"""`strascico demo`: simulate → ingest → hunt → score against ground truth → HTML report."""

@@ -1,0 +1,1 @@
+"""Rendering reports: self-contained HTML with inline SVG charts, from JSON."""
