@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -85,6 +86,17 @@ def blocked_ranges(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[st
         else:
             ranges.add(info.range)
     return frozenset(ranges), unusable
+
+
+_LOCAL_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+
+
+def local_time(text: str, zone: ZoneInfo) -> datetime:
+    """`YYYY-MM-DD HH:MM:SS` in the organization's zone; fromisoformat is ~10x faster than
+    strptime on the hot path of every CDR. Raises ValueError for any other shape."""
+    if not _LOCAL_STAMP.match(text):
+        raise ValueError(f"time {text!r} is not YYYY-MM-DD HH:MM:SS")
+    return datetime.fromisoformat(text).replace(tzinfo=zone)
 
 
 def iso(when: datetime) -> str:

@@ -16,7 +16,7 @@ from typing import BinaryIO, Iterator
 
 from ..base import Format
 from ..calls import call_fields, is_extension, seconds_between
-from ..context import event_id
+from ..context import event_id, local_time
 from ..model import Event, Reject
 from ..reading import csv_records, decoded_lines
 
@@ -37,7 +37,7 @@ class AsteriskCdrCsv(Format):
     def _time(self, text: str) -> datetime | None:
         if not text.strip():
             return None
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=self.ctx.zone)
+        return local_time(text.strip(), self.ctx.zone)
 
     def _direction(self, row: dict[str, str]) -> str:
         context = row["dcontext"].lower()

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
 from ..calls import call_fields, is_extension, seconds_between
-from ..context import event_id
+from ..context import event_id, local_time
 from ..model import Event, Reject
 from ..reading import decoded_lines
 
@@ -65,7 +65,7 @@ class FreeswitchCdrCsv(Format):
     def _time(self, text: str) -> datetime | None:
         if not text.strip():
             return None
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=self.ctx.zone)
+        return local_time(text.strip(), self.ctx.zone)
 
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
         for line, text in decoded_lines(stream, self.ctx.stats):

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
-from ..context import event_id
+from ..context import event_id, local_time
 from ..model import Event, Reject, Skip
 from ..messages import link_fields
 from ..reading import decoded_lines
@@ -106,7 +106,7 @@ class KannelAccess(Format):
     def _event(self, match: re.Match[str], kind: tuple[str, str | None, str],
                raw: str) -> dict[str, Any]:
         direction, action, outcome = kind
-        when = datetime.strptime(match["time"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=self.ctx.zone)
+        when = local_time(match["time"], self.ctx.zone)
         coding = int(match["flags"].split(":")[1])
         udh = bytes.fromhex(match["udh"]) if len(match["udh"]) % 2 == 0 else b""
         body = self._body(match["text"], coding)

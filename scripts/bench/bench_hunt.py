@@ -1,0 +1,68 @@
+"""Benchmark: the whole hunt vs one plain terms aggregation over the same simulated index.
+
+Ingests a simulation (default large, ≥ 2M events) into a running node once (under the prefix
+`strascico-bench`), then times `strascico hunt` (every base and correlation rule) in a child
+process — reporting its peak RSS — and, in the same run, one terms aggregation over all the
+same indices. Goal: the full pack within 15× one aggregation.
+
+    strascico es up && python scripts/bench/bench_hunt.py [--size large]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench_ingest import ensure_simulation  # type: ignore[import-not-found]
+
+from strascico.demo.pipeline import ingest_manifest
+from strascico.es.connection import ClusterSettings
+from strascico.es.node import LocalNode
+
+PREFIX = "strascico-bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large")
+    parser.add_argument("--work", type=Path, default=Path("/var/tmp/strascico-bench"))
+    parser.add_argument("--es-url")
+    args = parser.parse_args()
+    url = args.es_url or (LocalNode().status() or sys.exit("start a node: strascico es up")).url
+    client = ClusterSettings(url, timeout=300).client()
+    sim = ensure_simulation(args.work, args.size)
+    truth = json.loads((sim / "ground-truth.json").read_text())
+    indexed = client.count(index=f"{PREFIX}-*", ignore_unavailable=True, allow_no_indices=True)["count"]
+    if indexed == 0:
+        started = time.perf_counter()
+        reports, _ = ingest_manifest(client, sim, PREFIX)
+        indexed = sum(r.indexed for r in reports)
+        print(f"ingested {indexed} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    period = truth["period"]
+    started = time.perf_counter()
+    client.search(index=f"{PREFIX}-*", size=0, request_cache=False,
+                  aggs={"callers": {"terms": {"field": "telephony.caller.number", "size": 10000}}})
+    agg_s = time.perf_counter() - started
+    started = time.perf_counter()
+    hunt = subprocess.run([sys.executable, "-m", "strascico", "hunt", "--es-url", url, "--index-prefix", PREFIX,
+                           "--since", period["start"], "--until", period["end"], "--json"],
+                          capture_output=True, text=True)
+    hunt_s = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines = hunt.stdout.splitlines()
+    summary = json.loads(lines[-1]) if lines else {}
+    print(f"index        : {indexed} events under {PREFIX}-*")
+    print(f"terms agg    : {agg_s:7.2f} s")
+    print(f"hunt (all)   : {hunt_s:7.2f} s  exit {hunt.returncode}, {summary.get('alerts')} alerts "
+          f"from {summary.get('rules_run')} rules")
+    print(f"ratio        : {hunt_s / agg_s:7.1f}x  (goal <= 15x)")
+    print(f"peak RSS of the hunter process: {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
