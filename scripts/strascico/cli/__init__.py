@@ -17,6 +17,7 @@ from .demo import demo
 from .deploy import deploy
 from .docs import docs
 from .ingest import ingest
+from .report import report
 from .simulate import simulate
 from .watchlist import watchlist
 from .es import es
@@ -43,7 +44,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt, demo):
+for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt, demo, report):
     cli.add_command(command)
 
 

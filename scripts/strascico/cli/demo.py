@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from ..demo.pipeline import DemoRun, hunt_and_score, ingest_manifest
 from ..demo.render import render_html, render_markdown, report_data
-from ..demo.timeline import foreign_contacts_per_day
+from ..report.volumes import foreign_contacts_per_day
 from ..errors import ExitCode
 from ..simulate import SIZES, SimulationOptions, simulate
 from .cluster import cluster_options, connect

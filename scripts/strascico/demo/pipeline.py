@@ -10,10 +10,10 @@ from typing import Any, Callable
 
 from elasticsearch import Elasticsearch
 
-from ..cases import flatten
 from ..deploy.templates import apply_templates, plan_templates
 from ..es.bulk import bulk_index
 from ..hunt import Hunter, HuntResult
+from ..hunt.evidence import evidence_events
 from ..ingest import IngestContext, format_class
 from ..ingest.context import blocked_ranges
 from ..ingest.phones import PhoneNormalizer
@@ -77,19 +77,6 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
                                     sorted(ctx.stats.by_category)))
     client.indices.refresh(index=f"{prefix}-*")
     return reports, len(built.watchlist.hashes)
-
-
-def evidence_events(client: Elasticsearch, prefix: str, event_ids: set[str]) -> dict[str, dict[str, Any]]:
-    """The cited events, flat, by event.id (looked up in batches)."""
-    found: dict[str, dict[str, Any]] = {}
-    ids = sorted(event_ids)
-    for start in range(0, len(ids), 1000):
-        batch = ids[start:start + 1000]
-        response = client.search(index=f"{prefix}-*", query={"terms": {"event.id": batch}}, size=len(batch))
-        for hit in response["hits"]["hits"]:
-            event = flatten(hit["_source"])
-            found[str(event.get("event.id"))] = event
-    return found
 
 
 def hunt_and_score(client: Elasticsearch, rules: Path, prefix: str, truth: dict[str, Any], observed: set[str],

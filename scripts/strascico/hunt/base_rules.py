@@ -36,11 +36,17 @@ class HuntAlert:
     victim: str | None = None
     actor: str | None = None
     exposed: bool | None = None
+    direction: str | None = None
     group: dict[str, Any] = field(default_factory=dict)
     event_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "alert", **self.__dict__}
+
+    @property
+    def is_contact_of_a_victim(self) -> bool:
+        """A flood contact to a person (not an employee's outbound call to the attacker)."""
+        return self.kind == "rule" and (self.victim or "").startswith("+") and self.direction != "outbound"
 
 
 def _iso(millis: float | None) -> str:
@@ -59,6 +65,8 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
     ]
     if category in CONTACT_CATEGORIES:
         sources.append({"exposed": {"terms": {"field": EXPOSED_FIELD, "missing_bucket": True}}})
+        # outbound contacts (callbacks) have the attacker as callee: not a victim
+        sources.append({"direction": {"terms": {"field": "network.direction", "missing_bucket": True}}})
     aggs = {"first": {"min": {"field": "@timestamp"}}, "last": {"max": {"field": "@timestamp"}},
             "evidence": {"top_hits": {"size": EVIDENCE, "_source": False, "docvalue_fields": ["event.id"],
                                       "sort": [{"@timestamp": "asc"}]}}}
@@ -77,7 +85,7 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
             ids = [h.get("fields", {}).get("event.id", [h["_id"]])[0] for h in bucket["evidence"]["hits"]["hits"]]
             exposed = bucket["key"].get("exposed")
             yield {"victim": bucket["key"]["victim"], "actor": bucket["key"]["actor"],
-                   "exposed": None if exposed is None else bool(exposed),
+                   "exposed": None if exposed is None else bool(exposed), "direction": bucket["key"].get("direction"),
                    "count": bucket["doc_count"], "first": _iso(bucket["first"]["value"]),
                    "last": _iso(bucket["last"]["value"]), "event_ids": ids}
         after = result.get("after_key")

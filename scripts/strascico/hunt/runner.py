@@ -16,6 +16,7 @@ from ..correlate.plans import CorrelationNotSupported, PlanBuilder
 from ..pack import AnyRule, RuleFile
 from .base_rules import HuntAlert, hunt_base_rule
 from .entities import CONTACT_CATEGORIES
+from .signals import signals, victims
 
 _RELATIVE = re.compile(r"^(\d+)([smhdwMy])$")
 
@@ -52,23 +53,19 @@ class HuntResult:
             stage["last"] = max(filter(None, (stage["last"], alert.last)))
         for stage in stages.values():
             stage["rules"] = sorted(stage["rules"])
-        victims: dict[str, bool | None] = {}
-        for alert in self.alerts:
-            if alert.stage == "flood" and alert.kind == "rule" and alert.victim and alert.victim.startswith("+"):
-                known = victims.get(alert.victim)
-                victims[alert.victim] = True if (known or alert.exposed) else (alert.exposed if known is None else known)
+        people = victims(self.alerts)
         # From the first breach signal: later breach-stage alerts (a routine dump flagged in
         # February) must not make the flood look as if it came first.
-        breach_first = stages.get("breach", {}).get("first")
-        flood_first = stages.get("flood", {}).get("first")
+        breach_first = min((a.first for a in signals(self.alerts, "breach")), default=None)
+        flood_first = min((a.first for a in signals(self.alerts, "flood")), default=None)
         onset = None
         if breach_first and flood_first:
             onset = round((_epoch(flood_first) - _epoch(breach_first)) / 86400, 1)
         return {
             "type": "summary", "rules_run": self.rules_run, "alerts": len(self.alerts), "stages": stages,
-            "link": {"flood_victims": len(victims), "in_exposed_cohort": sum(v is True for v in victims.values()),
-                     "not_in_cohort": sum(v is False for v in victims.values()),
-                     "exposure_unknown": sum(v is None for v in victims.values()),
+            "link": {"flood_victims": len(people), "in_exposed_cohort": sum(v is True for v in people.values()),
+                     "not_in_cohort": sum(v is False for v in people.values()),
+                     "exposure_unknown": sum(v is None for v in people.values()),
                      "flood_began_days_after_first_breach_signal": onset},
             "skipped_rules": [{"rule": r, "reason": why} for r, why in self.skipped],
         }
@@ -116,6 +113,7 @@ class Hunter:
         meta = self._meta(rule, "rule")
         return [HuntAlert(**meta, first=b["first"], last=b["last"], count=b["count"], victim=b["victim"],
                           actor=b["actor"], exposed=b["exposed"] if category in CONTACT_CATEGORIES else None,
+                          direction=b["direction"],
                           event_ids=b["event_ids"])
                 for b in hunt_base_rule(self.client, self.index_for(category), category, lucene, since, until)]
 
