@@ -1,29 +1,63 @@
-"""`strascico deploy ...`: push the pack's assets to a cluster."""
+"""`strascico deploy ...`: push the pack's assets to a cluster, Kibana or ElastAlert2."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
 
 import click
 from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 
+from ..deploy.elastalert import ElastalertOptions, write_elastalert
+from ..deploy.kibana import KibanaOptions, KibanaResult, deploy_kibana
+from ..deploy.kibana_api import KibanaClient
+from ..deploy.kibana_apply import write_report
+from ..deploy.kibana_rules import BASE_LANGUAGES, DEFAULT_LANGUAGE
+from ..deploy.kibana_settings import KibanaSettings
+from ..deploy.lock import LOCK_FILE, pack_staleness, update_pack_lock
 from ..deploy.templates import apply_templates, plan_templates
 from ..errors import ExitCode
+from ..pack import load_pack
 from .cluster import cluster_options, connect
 from .output import print_json
+
+rules_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+lock_option = click.option(
+    "--lock",
+    "lock_path",
+    type=click.Path(path_type=Path),
+    default=Path(LOCK_FILE),
+    show_default=True,
+    help="Version lock file (rule id → content hash → version).",
+)
 
 
 @click.group()
 def deploy() -> None:
-    """Deploy the pack to a cluster (idempotent; --dry-run shows the plan)."""
+    """Deploy the pack: index templates, Kibana rules, ElastAlert2 rules (--dry-run: the plan)."""
 
 
 @deploy.command()
 @cluster_options
-@click.option("--index-prefix", default=DEFAULT_INDEX_PREFIX, show_default=True,
-              help="Templates cover <prefix>-<logsource>-* indices.")
+@click.option(
+    "--index-prefix",
+    default=DEFAULT_INDEX_PREFIX,
+    show_default=True,
+    help="Templates cover <prefix>-<logsource>-* indices.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="The plan as JSON on stdout.")
-def templates(es_url: str | None, ca_cert: str | None, insecure: bool, index_prefix: str,
-              dry_run: bool, as_json: bool) -> int:
+def templates(
+    es_url: str | None,
+    ca_cert: str | None,
+    insecure: bool,
+    index_prefix: str,
+    dry_run: bool,
+    as_json: bool,
+) -> int:
     """Install index and component templates for every logsource of the registry.
 
     Each template carries a content hash in `_meta`; only added or changed templates are
@@ -35,9 +69,14 @@ def templates(es_url: str | None, ca_cert: str | None, insecure: bool, index_pre
         plan = plan_templates(client, index_prefix)
         applied = [] if dry_run else apply_templates(client, plan)
     if as_json:
-        print_json({"dry_run": dry_run, "target": settings.describe(),
-                    "plan": [{"kind": i.kind, "name": i.name, "action": i.action} for i in plan],
-                    "applied": [i.name for i in applied]})
+        print_json(
+            {
+                "dry_run": dry_run,
+                "target": settings.describe(),
+                "plan": [{"kind": i.kind, "name": i.name, "action": i.action} for i in plan],
+                "applied": [i.name for i in applied],
+            }
+        )
     else:
         for item in plan:
             click.echo(f"{item.action:9}  {item.kind:18}  {item.name}")
@@ -45,3 +84,351 @@ def templates(es_url: str | None, ca_cert: str | None, insecure: bool, index_pre
     changes = sum(i.action != "unchanged" for i in plan)
     click.echo(f"{verb} {changes} of {len(plan)} templates on {settings.describe()}", err=True)
     return ExitCode.OK
+
+
+def kibana_options(func: Callable) -> Callable:
+    """--kibana-url / --space / --ca-cert / --insecure; secrets only from KIBANA_* env or files."""
+    func = click.option(
+        "--insecure", is_flag=True, help="Do not verify TLS certificates (never the default)."
+    )(func)
+    func = click.option(
+        "--ca-cert",
+        type=click.Path(exists=True, dir_okay=False),
+        help="CA bundle for TLS verification [env: KIBANA_CA_CERT].",
+    )(func)
+    func = click.option("--space", help="Kibana space id [env: KIBANA_SPACE; default: default].")(
+        func
+    )
+    func = click.option(
+        "--kibana-url",
+        help="Kibana URL [env: KIBANA_URL]; auth from KIBANA_API_KEY(_FILE) "
+        "or KIBANA_USERNAME + KIBANA_PASSWORD(_FILE).",
+    )(func)
+    return func
+
+
+def _text(value: Any) -> str:
+    text = (
+        value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+    )
+    return " ".join(text.split())
+
+
+def _excerpts(before: Any, after: Any, width: int = 60) -> tuple[str, str]:
+    """Both values cut to the same window around their first difference."""
+    old, new = _text(before), _text(after)
+    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(0, first - 20)
+
+    def cut(text: str) -> str:
+        piece = text[start : start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+    return cut(old), cut(new)
+
+
+def _render_plan(result: KibanaResult, prune: bool) -> None:
+    for item in result.plan.items:
+        note = "  (kept: pass --prune to delete)" if item.action == "remove" and not prune else ""
+        click.echo(f"{item.action:9}  {item.rule_id}  {item.name}{note}")
+        for change in item.changes:
+            before, after = _excerpts(change.before, change.after)
+            click.echo(f"             {change.field}: {before} -> {after}")
+
+
+def _kibana_json(
+    result: KibanaResult, settings: KibanaSettings, dry_run: bool, report_path: Path | None
+) -> dict:
+    return {
+        "dry_run": dry_run,
+        "target": settings.describe(),
+        "counts": result.plan.counts(),
+        "plan": [
+            {
+                "rule_id": i.rule_id,
+                "name": i.name,
+                "action": i.action,
+                "changes": [
+                    {"field": c.field, "before": c.before, "after": c.after} for c in i.changes
+                ],
+            }
+            for i in result.plan.items
+        ],
+        "report": result.report.to_dict() if result.report else None,
+        "report_file": str(report_path) if report_path else None,
+    }
+
+
+def _kibana_summary(
+    result: KibanaResult, settings: KibanaSettings, prune: bool, report_path: Path | None
+) -> int:
+    """Skipped rules, failures (one `error:` line each) and the summary on stderr; the exit code."""
+    for line in result.skipped:
+        click.echo(f"{line} (not deployed)", err=True)
+    counts = result.plan.counts()
+    summary = (
+        f"{counts['add']} to add, {counts['change']} to change, {counts['unchanged']} unchanged, "
+        f"{counts['remove']} to remove{'' if prune else ' (kept without --prune)'}"
+    )
+    report = result.report
+    if report is None:
+        click.echo(f"dry run on {settings.describe()}: {summary}", err=True)
+        return ExitCode.OK
+    if report.backup:
+        click.echo(f"backup of the rules to delete: {report.backup}", err=True)
+    for outcome in report.having("failed"):
+        click.echo(
+            f"error: {outcome.action} {outcome.rule_id} ({outcome.name}): "
+            f"{outcome.status or 'connection'} {outcome.message}",
+            err=True,
+        )
+    applied, failed, skipped = (
+        len(report.having(o)) for o in ("applied", "failed", "not_attempted")
+    )
+    click.echo(
+        f"{settings.describe()}: {summary}; applied {applied}, failed {failed}, "
+        f"not attempted {skipped}; report {report_path}",
+        err=True,
+    )
+    return ExitCode.ERROR if failed or skipped else ExitCode.OK
+
+
+@deploy.command()
+@rules_argument
+@kibana_options
+@click.option(
+    "--enable",
+    is_flag=True,
+    help="Enable every rule (default: new rules disabled, existing ones keep their state).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the plan (add / change with a field diff / unchanged / remove); change nothing.",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete rules tagged `strascico` that the pack no longer has, "
+    "after exporting them to a backup NDJSON.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(sorted(BASE_LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Base rules as query (lucene), ES|QL or EQL rules.",
+)
+@click.option(
+    "--index-prefix",
+    default=DEFAULT_INDEX_PREFIX,
+    show_default=True,
+    help="Rules search <prefix>-<logsource>-* indices.",
+)
+@lock_option
+@click.option(
+    "--backup-dir",
+    type=click.Path(path_type=Path),
+    default=Path("build/kibana-backups"),
+    show_default=True,
+    help="Where --prune writes kibana-<space>-<time>.ndjson.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path),
+    help="Where to write what was and was not applied "
+    "[default: build/deploy/kibana-<space>-<time>.json].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Plan and report as JSON on stdout.")
+def kibana(
+    paths: tuple[Path, ...],
+    kibana_url: str | None,
+    space: str | None,
+    ca_cert: str | None,
+    insecure: bool,
+    enable: bool,
+    dry_run: bool,
+    prune: bool,
+    language: str,
+    index_prefix: str,
+    lock_path: Path,
+    backup_dir: Path,
+    report_path: Path | None,
+    as_json: bool,
+) -> int:
+    """Upsert the pack's rules into Kibana's Detection Engine (rule_id = Sigma id).
+
+    Base rules become query rules (or ES|QL / EQL with --language), correlations threshold or
+    EQL-sequence rules, each with severity, risk score, ATT&CK threat, tags, references, false
+    positives and an investigation note. Each rule's `version` comes from the lock file: a
+    stale lock stops the deploy. New rules are created disabled unless --enable; changed rules
+    keep their enabled state, exceptions and actions. Deploying an unchanged pack changes
+    nothing. Rules are deleted only with --prune, only if tagged `strascico`, and only after
+    they were exported to a backup. 429/5xx are retried; a refused rule is reported with
+    Kibana's message and the others still go through; every deploy writes a report of what
+    was and was not applied. Exit 0 when everything applied, 2 otherwise.
+
+    \b
+    Example:
+      export KIBANA_URL=https://kibana.example.org:5601 KIBANA_API_KEY_FILE=/run/secrets/kbn
+      strascico deploy kibana --space soc --dry-run      # review the plan
+      strascico deploy kibana --space soc                # apply it
+    """
+    files = load_pack(list(paths) or [Path("rules")])
+    settings = KibanaSettings.resolve(kibana_url, space, ca_cert, insecure)
+    options = KibanaOptions(
+        index_prefix=index_prefix,
+        language=language,
+        enable=enable,
+        prune=prune,
+        dry_run=dry_run,
+        lock_path=lock_path,
+        backup_dir=backup_dir,
+    )
+    now = datetime.now(timezone.utc)
+    result = deploy_kibana(KibanaClient(settings), files, options, now)
+    if result.report is not None:
+        default = Path("build/deploy") / f"kibana-{settings.space}-{now:%Y%m%dT%H%M%S%fZ}.json"
+        report_path = write_report(result.report, report_path or default)
+    if as_json:
+        print_json(_kibana_json(result, settings, dry_run, report_path))
+    else:
+        _render_plan(result, prune)
+    return _kibana_summary(result, settings, prune, report_path)
+
+
+@deploy.command()
+@rules_argument
+@lock_option
+@click.option(
+    "--check",
+    "mode",
+    flag_value="check",
+    default=True,
+    help="Exit 1 if the lock is stale (default).",
+)
+@click.option(
+    "--update",
+    "mode",
+    flag_value="update",
+    help="Rewrite the lock: bump changed rules, add new ones.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Differences as JSON on stdout.")
+def lock(paths: tuple[Path, ...], lock_path: Path, mode: str, as_json: bool) -> int:
+    """Check or update the version lock of the pack's Kibana rules.
+
+    The lock maps each rule id to the hash of its Kibana content and a version that bumps
+    only when that hash changes. CI runs `--check` (exit 1 when stale); after changing rules,
+    run `--update` and commit the file with them.
+
+    \b
+    Example:  strascico deploy lock --update && git add rules.lock.json
+    """
+    files = load_pack(list(paths) or [Path("rules")])
+    diff = (
+        update_pack_lock(files, lock_path) if mode == "update" else pack_staleness(files, lock_path)
+    )
+    if as_json:
+        print_json(
+            {
+                "lock": str(lock_path),
+                "mode": mode,
+                "differences": [{"rule_id": r, "name": n, "change": c} for r, n, c in diff.entries],
+            }
+        )
+    else:
+        for rule_id, name, change in diff.entries:
+            click.echo(f"{change:8}  {rule_id}  {name}")
+    if mode == "update":
+        click.echo(f"{lock_path}: {len(diff.entries)} rules updated", err=True)
+        return ExitCode.OK
+    if diff:
+        click.echo(f"{lock_path}: stale: {diff.summary()}", err=True)
+        return ExitCode.FINDINGS
+    click.echo(f"{lock_path}: current", err=True)
+    return ExitCode.OK
+
+
+@deploy.command()
+@rules_argument
+@cluster_options
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build/elastalert-deploy"),
+    show_default=True,
+    help="Folder for config.yaml and rules/<stage>/<rule>.yml.",
+)
+@click.option(
+    "--index-prefix",
+    default=DEFAULT_INDEX_PREFIX,
+    show_default=True,
+    help="Rules search <prefix>-<logsource>-* indices.",
+)
+@click.option(
+    "--alert",
+    "alerts",
+    multiple=True,
+    default=("debug",),
+    show_default=True,
+    help="Alerter for rules that name none (repeatable), e.g. email, slack.",
+)
+@click.option(
+    "--writeback-index",
+    default="elastalert_status",
+    show_default=True,
+    help="ElastAlert2's writeback index.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Written files as JSON on stdout.")
+def elastalert(
+    paths: tuple[Path, ...],
+    es_url: str | None,
+    ca_cert: str | None,
+    insecure: bool,
+    out: Path,
+    index_prefix: str,
+    alerts: tuple[str, ...],
+    writeback_index: str,
+    as_json: bool,
+) -> int:
+    """Write ElastAlert2 rule files (correlations as frequency/cardinality) and its config.
+
+    The config points ElastAlert2 at the cluster (--es-url / ES_URL, or the node from
+    `strascico es up`) and holds no secret: ElastAlert2 reads ES_USERNAME, ES_PASSWORD or
+    ES_API_KEY from its environment. Exit 1 if any rule failed to convert.
+
+    \b
+    Example:
+      strascico deploy elastalert --es-url https://es.example.org:9200 --alert email -o ea/
+      cd ea/ && elastalert-create-index --config config.yaml && elastalert --config config.yaml
+    """
+    files = load_pack(list(paths) or [Path("rules")])
+    with connect(es_url, ca_cert, insecure, start_local=False) as (settings, _):
+        written = write_elastalert(
+            files, settings, out, ElastalertOptions(index_prefix, alerts, writeback_index)
+        )
+    if as_json:
+        print_json(
+            {
+                "config": str(written.config),
+                "rules": [str(p) for p in written.rules],
+                "skipped": written.skipped,
+                "problems": written.problems,
+            }
+        )
+    else:
+        click.echo(str(written.config))
+        for path in written.rules:
+            click.echo(str(path))
+    for line in written.skipped:
+        click.echo(f"{line} (no ElastAlert2 rule)", err=True)
+    for line in written.problems:
+        click.echo(f"error: {line}", err=True)
+    click.echo(
+        f"{len(written.rules)} rules and {written.config} for {settings.describe()}; "
+        f"{len(written.skipped)} skipped, {len(written.problems)} failed",
+        err=True,
+    )
+    return ExitCode.FINDINGS if written.problems else ExitCode.OK

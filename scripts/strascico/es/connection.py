@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
 import elastic_transport
@@ -18,17 +17,7 @@ import elasticsearch
 from elasticsearch import Elasticsearch
 
 from ..errors import ConnectionProblem, InputError
-
-
-def _secret(env: str, file_env: str) -> str | None:
-    if value := os.environ.get(env):
-        return value
-    if path := os.environ.get(file_env):
-        try:
-            return Path(path).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise InputError(f"cannot read {file_env}: {exc.strerror}", path) from None
-    return None
+from ..secrets import secret_from_env
 
 
 @dataclass
@@ -51,9 +40,9 @@ class ClusterSettings:
             raise InputError("no cluster URL: pass --es-url or set ES_URL")
         return cls(
             url=url.rstrip("/"),
-            api_key=_secret("ES_API_KEY", "ES_API_KEY_FILE"),
+            api_key=secret_from_env("ES_API_KEY", "ES_API_KEY_FILE"),
             username=os.environ.get("ES_USERNAME"),
-            password=_secret("ES_PASSWORD", "ES_PASSWORD_FILE"),
+            password=secret_from_env("ES_PASSWORD", "ES_PASSWORD_FILE"),
             ca_cert=ca_cert or os.environ.get("ES_CA_CERT"),
             verify_certs=not insecure,
             timeout=float(os.environ.get("ES_TIMEOUT") or 30.0),

@@ -1,0 +1,1 @@
+"""A fake Kibana speaking the Detection Engine contract strascico relies on (tests only)."""
