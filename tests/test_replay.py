@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from strascico.pack import load_pack
 from strascico.replay import Replayer
 
-from .conftest import ROOT, RULES, run_cli
+from .conftest import RULES, run_cli
 
 ONE_RING = """\
 title: One-Ring Call From Abroad Test

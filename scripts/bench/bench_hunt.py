@@ -54,6 +54,8 @@ def main() -> None:
                           capture_output=True, text=True)
     hunt_s = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if hunt.returncode:
+        print(hunt.stderr.strip()[-500:], file=sys.stderr)
     lines = hunt.stdout.splitlines()
     summary = json.loads(lines[-1]) if lines else {}
     print(f"index        : {indexed} events under {PREFIX}-*")

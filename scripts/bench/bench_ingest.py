@@ -59,7 +59,6 @@ def bare_parse(path: Path, fmt: str) -> int:
 
 def ingest_child(sim: Path) -> tuple[float, int, float]:
     """(seconds, records, peak RSS MB) of ingesting every manifest file in a fresh process."""
-    manifest = json.loads((sim / "manifest.json").read_text())
     code = (
         "import json,sys,time,resource\n"
         "from pathlib import Path\n"

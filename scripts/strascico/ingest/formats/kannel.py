@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
 from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
