@@ -16,7 +16,6 @@ import pytest
 
 from strascico.check.fields import event_problems
 from strascico.ingest import IngestContext, format_class
-from strascico.ingest.model import Reject
 from strascico.ingest.runner import RejectWriter, Sources, normalized_events
 from strascico.watchlist import Watchlist, number_hash
 
