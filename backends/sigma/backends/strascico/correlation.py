@@ -17,7 +17,6 @@ from sigma.correlations import (
     SigmaCorrelationCondition,
     SigmaCorrelationConditionOperator,
     SigmaCorrelationRule,
-    SigmaCorrelationType,
 )
 from sigma.rule import SigmaRule
 
