@@ -14,6 +14,7 @@ from ..errors import ExitCode
 from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
 from ..ingest.context import blocked_ranges
+from ..ingest.formats.reports import DEFAULT_TEXT_MAX, ReportFormat, report_options
 from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events, write_ndjson
 from ..watchlist import Watchlist, load_key
 from .cluster import cluster_options, connect
@@ -33,18 +34,25 @@ from .output import print_json
 @click.option("--tz", default="Europe/Rome", show_default=True, help="Organization time zone (telephony.local_hour).")
 @click.option("--watchlist", "watchlist_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Exposed-cohort watchlist; sets telephony.callee.exposed (key: STRASCICO_WATCHLIST_KEY or --key-file).")
-@click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Watchlist key file.")
+@click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Key file for the watchlist and for reporter hashes (default: STRASCICO_WATCHLIST_KEY).")
 @click.option("--blocklist", "blocklist_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Numbers the organization blocked (CSV with a number column); sets "
                    "telephony.caller.range_blocked on contacts from their ranges.")
-@click.option("--no-text", is_flag=True, help="Keep only a hash of message bodies, not the text.")
+@click.option("--mapping", "mapping",
+              help="report-csv/report-json: column mapping, a YAML file or a shipped name (microsoft-forms, "
+                   "google-forms, helpdesk-tickets); default: the shipped one that fits the header. docs/reports.md")
+@click.option("--text-max", default=DEFAULT_TEXT_MAX, show_default=True, type=click.IntRange(min=1),
+              help="report-csv/report-json: keep at most this many characters of a report's free text.")
+@click.option("--no-text", is_flag=True, help="Keep only a hash of message bodies and report texts, not the text.")
 @click.option("--rejects", "rejects_path", type=click.Path(path_type=Path),
               help="Where rejected records go (NDJSON with reason). Default: rejects-<format>.ndjson")
 @click.option("--allow-rejects", is_flag=True, help="Exit 0 even when records were rejected.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout (not with --out -).")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
-           key_file: Path | None, blocklist_path: Path | None, no_text: bool, rejects_path: Path | None,
+           key_file: Path | None, blocklist_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
+           rejects_path: Path | None,
            allow_rejects: bool,
            as_json: bool) -> int:
     """Normalize vendor exports (CDRs, SMS gateways, DB audit, web logs) into the taxonomy.
@@ -53,6 +61,9 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     Formats: asterisk-cdr-csv, freeswitch-cdr-csv, cisco-cucm-cdr, teams-pstn-json,
              kamailio-acc, kannel-access, twilio-messages-json, mariadb-audit, pgaudit,
              nginx-combined, ecs-ndjson  (field mappings: docs/ingest-formats.md)
+             report-csv, report-json: employees' reports of unwanted contacts, read through
+             a column mapping (--mapping); the reporter is kept only as keyed hashes
+             (key: STRASCICO_WATCHLIST_KEY or --key-file). docs/reports.md
 
     Streams in constant memory. Bad records never stop the run and are never dropped: each is
     counted and written with its reason to the rejects file; lines that are not records (a
@@ -65,6 +76,8 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
       strascico ingest -f asterisk-cdr-csv Master.csv --out calls.ndjson
       strascico ingest -f twilio-messages-json messages.json --es-url https://es:9200
       zcat Master.csv.gz | strascico ingest -f asterisk-cdr-csv - --out -
+      STRASCICO_WATCHLIST_KEY=$(cat /secure/key) strascico ingest -f report-csv \\
+          --mapping microsoft-forms Segnalazioni.csv --text-max 300 --out reports.ndjson
     """
     for path in files:
         if path != STDIN and not Path(path).is_file():
@@ -74,7 +87,13 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     if blocklist_path is not None:
         ctx.blocked_ranges, unusable = blocked_ranges(blocklist_path.read_text(encoding="utf-8-sig"), ctx.phones)
         click.echo(f"blocklist: {len(ctx.blocked_ranges)} ranges, {unusable} unusable rows", err=True)
-    fmt = format_class(format_name)(ctx)
+    fmt_class = format_class(format_name)
+    if issubclass(fmt_class, ReportFormat):  # reporters are hashed with the watchlist key
+        fmt = fmt_class(ctx, report_options(mapping, key_file, text_max))
+    elif mapping is not None:
+        raise click.UsageError("--mapping applies to report-csv and report-json only")
+    else:
+        fmt = fmt_class(ctx)
     rejects = RejectWriter(rejects_path or Path(f"rejects-{format_name}.ndjson"))
     bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
     index_for = lambda category: f"{index_prefix}-{category}-{format_name}"  # noqa: E731

@@ -18,6 +18,8 @@ FORMATS: dict[str, str] = {
     "pgaudit": "pgaudit:PgAudit",
     "nginx-combined": "nginx:NginxCombined",
     "ecs-ndjson": "ecs:EcsNdjson",
+    "report-csv": "reports:ReportCsv",
+    "report-json": "reports:ReportJson",
 }
 
 
