@@ -11,6 +11,7 @@ import sys
 import click
 
 from ..errors import ExitCode, StrascicoError
+from .attribute import attribute
 from .check import check
 from .convert import convert
 from .demo import demo
@@ -44,7 +45,7 @@ def cli(debug: bool) -> None:
     """
 
 
-for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt, demo, report):
+for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt, demo, report, attribute):
     cli.add_command(command)
 
 
