@@ -62,7 +62,9 @@ def test_tiny_is_small_and_writes_every_manifest_file(tiny: Path) -> None:
     assert manifest["timezone"] == "Europe/Rome"
     formats = {f["format"] for f in manifest["files"]}
     assert {"asterisk-cdr-csv", "kannel-access", "twilio-messages-json", "mariadb-audit", "nginx-combined",
-            "ecs-ndjson", "freeswitch-cdr-csv"} <= formats
+            "ecs-ndjson", "freeswitch-cdr-csv", "report-csv"} <= formats
+    assert manifest["pending_files"] == []  # every source has an ingest format
+    assert all((tiny / f["mapping"]).is_file() for f in manifest["files"] if f["format"] == "report-csv")
     total = 0
     for entry in manifest["files"] + manifest["pending_files"]:
         path = tiny / entry["path"]
@@ -71,15 +73,17 @@ def test_tiny_is_small_and_writes_every_manifest_file(tiny: Path) -> None:
     assert 300 <= total <= 1500
     for name in (manifest["applicants"], manifest["staff"], manifest["blocklist"], manifest["ground_truth"]):
         assert (tiny / name).is_file()
+    assert len(manifest["datasets"]) >= 3 and all((tiny / d["path"]).is_file() for d in manifest["datasets"])
 
 
 def test_every_file_ingests_with_zero_rejects_through_the_cli(tiny: Path, tmp_path: Path) -> None:
     manifest = json.loads((tiny / "manifest.json").read_text())
-    runner = CliRunner()
+    runner = CliRunner(env={"STRASCICO_WATCHLIST_KEY": "simulate-test-key-0123456789"})
     for n, entry in enumerate(manifest["files"]):
         out, rejects = tmp_path / f"{n}.ndjson", tmp_path / f"{n}-rejects.ndjson"
+        mapping = ["--mapping", str(tiny / entry["mapping"])] if "mapping" in entry else []
         result = runner.invoke(cli, ["ingest", "-f", entry["format"], str(tiny / entry["path"]), "--out", str(out),
-                                     "--rejects", str(rejects), "--json"], standalone_mode=False)
+                                     "--rejects", str(rejects), "--json", *mapping], standalone_mode=False)
         assert result.exception is None, result.output
         summary = json.loads(result.stdout)
         assert summary["rejected"] == 0 and not rejects.exists(), entry
@@ -190,3 +194,37 @@ def test_cli_summary_exit_codes_and_flat_memory(tmp_path: Path) -> None:
     assert _run("--size", "huge", "--out", str(tmp_path / "c")).returncode == 2
     assert _run("--days", "10", "--out", str(tmp_path / "c")).returncode == 2
     assert "Example" in _run("--help").stdout
+
+
+def test_some_victims_report_most_do_not_and_staff_also_report_unrelated_spam(tiny: Path) -> None:
+    events, _ = ingest_directory(tiny)
+    reports = [e for c, e in events if c == "user_report"]
+    truth = json.loads((tiny / "ground-truth.json").read_text())
+    flood_codes = set(truth["flood"]["calling_codes"])
+    campaign = [e for e in reports if e.get("telephony.caller.country_code") in flood_codes]
+    spam = [e for e in reports if e.get("telephony.caller.country_code") == "39"]
+    assert len(campaign) + len(spam) == len(reports) and spam
+    reporters = {e["report.reporter.hash"] for e in campaign}
+    assert 5 <= len(reporters) < truth["flood"]["targets"] / 2  # the surge is there; most victims never report
+    assert {e["event.dataset"] for e in reports} == {"user_report.helpdesk-tickets", "user_report.microsoft-forms"}
+    assert all("report.reporter.number_hash" in e for e in reports if e["event.dataset"].endswith("forms"))
+    # some reported numbers appear in no call or message record: contacts on personal phones
+    logged = {e.get("telephony.caller.number") for c, e in events if c in ("telephony", "messaging")}
+    assert {e["telephony.caller.number"] for e in campaign} - logged
+    assert {e["telephony.caller.number"] for e in campaign} & logged
+
+
+def test_candidate_datasets_and_their_ground_truth(tiny: Path) -> None:
+    truth = json.loads((tiny / "ground-truth.json").read_text())["attribution"]
+    assert truth["leaked"] == "exam-2022-applicants" and truth["population"] == "staff.csv"
+    normalize = PhoneNormalizer("IT").normalize
+    with (tiny / "staff.csv").open() as handle:
+        staff = {row["mobile"]: row["hired_via"] for row in csv.DictReader(handle)}
+    for dataset in truth["datasets"]:
+        with (tiny / dataset["path"]).open() as handle:
+            rows = list(csv.DictReader(handle))
+        column = "phone" if "phone" in rows[0] else "telefono"
+        numbers = {normalize(r[column]).e164 for r in rows}
+        assert len(rows) == dataset["rows"] and len(numbers & staff.keys()) == dataset["staff"] > 0, dataset["name"]
+        if dataset["name"] == truth["leaked"]:
+            assert {n for n in numbers & staff.keys()} == {n for n, via in staff.items() if via.startswith("concorso")}

@@ -48,7 +48,8 @@ def simulate(scenario: str, seed: int, size: str, employees: int | None, days: i
       ground-truth.json      breach, flood, cohort, incidents with the rules meant to fire,
                              benign hard negatives (contract: docs/simulate.md)
       asterisk/ freeswitch/ kannel/ twilio/ mariadb/ nginx/ ecs/   raw vendor files
-      applicants.csv staff.csv blocklist.csv helpdesk/tickets.csv
+      applicants.csv staff.csv blocklist.csv helpdesk/ forms/ (employee reports)
+      datasets/ (candidate lists for `strascico attribute`) mappings/
 
     \b
     Example:

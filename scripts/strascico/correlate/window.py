@@ -74,6 +74,7 @@ class WindowEvaluator:
         self.plan = plan
         self.groups: dict[tuple[Any, ...], _GroupState] = {}
         self.alerts: list[Alert] = []
+        self._evidence: dict[int, dict[int, list[str]]] = {}  # episode → base rule → event ids
 
     def feed(self, event: CorrelatedEvent) -> None:
         state = self.groups.setdefault(event.group, _GroupState())
@@ -142,11 +143,12 @@ class WindowEvaluator:
         episode = state.episode
         episode.last = event.time
         episode.value = max(episode.value, measure)
-        known = set(episode.event_ids)
+        evidence = self._evidence.setdefault(id(episode), {})
         for item in state.window:
-            if item.event_id not in known and len(episode.event_ids) < MAX_EVIDENCE_IDS:
-                episode.event_ids.append(item.event_id)
-                known.add(item.event_id)
+            ids = evidence.setdefault(item.base, [])
+            if item.event_id not in ids and len(ids) < MAX_EVIDENCE_IDS:
+                ids.append(item.event_id)
+        episode.event_ids = _round_robin(evidence)
 
     def finish(self) -> list[Alert]:
         """Close open episodes; alerts ordered by first time, then group."""
@@ -161,6 +163,18 @@ class WindowEvaluator:
         for key in [k for k, s in self.groups.items() if s.episode is None and
                     (not s.window or s.window[-1].time < now - self.plan.timespan_s)]:
             del self.groups[key]
+
+
+def _round_robin(evidence: dict[int, list[str]]) -> list[str]:
+    """Ids taken in turn from each base rule, so any prefix of the list cites every rule
+    (a temporal alert's first ids must show both the report and the call)."""
+    merged: list[str] = []
+    lists = [evidence[base] for base in sorted(evidence)]
+    for row in range(max((len(ids) for ids in lists), default=0)):
+        for ids in lists:
+            if row < len(ids) and ids[row] not in merged:
+                merged.append(ids[row])
+    return merged[:MAX_EVIDENCE_IDS]
 
 
 def evaluate(plan: CorrelationPlan, events: Iterable[CorrelatedEvent]) -> list[Alert]:

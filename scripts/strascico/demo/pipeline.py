@@ -16,7 +16,9 @@ from ..hunt import Hunter, HuntResult
 from ..hunt.evidence import evidence_events
 from ..ingest import IngestContext, format_class
 from ..ingest.context import blocked_ranges
+from ..ingest.formats.reports import ReportFormat, ReportOptions
 from ..ingest.phones import PhoneNormalizer
+from ..ingest.report_mapping import load_mapping
 from ..ingest.runner import RejectWriter, Sources, normalized_events
 from ..pack import load_pack
 from ..watchlist import build_watchlist
@@ -65,7 +67,9 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
     for entry in manifest["files"]:
         ctx = IngestContext(watchlist=built.watchlist, tz=manifest.get("timezone", "Europe/Rome"),
                             blocked_ranges=ranges)
-        fmt = format_class(entry["format"])(ctx)
+        fmt_class = format_class(entry["format"])
+        fmt = (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], sim_dir), key))  # reporters: same key
+               if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
         rejects = RejectWriter(sim_dir / "rejects" / f"{Path(entry['path']).name}.ndjson")
         events = normalized_events(fmt, Sources([str(sim_dir / entry["path"])]), rejects,
                                    lambda category, name=entry["format"]: f"{prefix}-{category}-{name}", ctx.stats,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .clock import FLOOD_START, iso_z
 from .flood_messages import message_flood_day
+from .flood_reports import reports_day
 from .flood_state import FloodState
 from .flood_voice import voice_flood_day
 from .records import Record
@@ -26,7 +27,8 @@ class Flood:
         if day < FLOOD_START:
             return []
         d = (day - FLOOD_START).days
-        return [*voice_flood_day(self.state, day, d), *message_flood_day(self.state, day, d)]
+        records: list[Record] = [*voice_flood_day(self.state, day, d), *message_flood_day(self.state, day, d)]
+        return records + reports_day(self.state, day, d, records)
 
     def write_blocklist(self, root: Path) -> int:
         """The numbers employees blocked, when, on which channel (input for range enrichment)."""

@@ -1,4 +1,4 @@
-"""The flood's messages: SMS and WhatsApp job-scam openers, a block and rotation, bombardment, reports."""
+"""The flood's messages: SMS and WhatsApp job-scam openers, a block and rotation, bombardment."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import date
 from .flood_state import BlockEntry, FloodState, spread
 from .numbering import FLOOD_BLOCKS
 from .population import Employee
-from .records import Call, Message, Record, Report
+from .records import Call, Message, Record
 from .world import amount, at_hours
 
 SMS, WHATSAPP, SMS_ROTATION = "flood-sms-job-scam", "flood-whatsapp-job-scam", "flood-sms-rotation-after-block"
-BOMBARDMENT, REPORTS = "flood-bombardment", "flood-user-reports"
+BOMBARDMENT = "flood-bombardment"
 SMS_TEXTS = (
     "Salve, posso parlarle un attimo? Abbiamo un lavoro part-time da casa per lei.",
     "Buongiorno! Lavoro part-time da casa, guadagno giornaliero da 200 a 500 euro. Info: "
@@ -29,12 +29,6 @@ WHATSAPP_TEXTS = (
     "https://chat.whatsapp.com/Inv{code}",
 )
 OPENER = "Salve, posso parlarle un attimo?"
-REPORTED = {  # range the employee reports → channel and what they write in the ticket
-    "ng-a": ("voice", "Squilli da numeri esteri, poi riattaccano"),
-    "pk-a": ("voice", "Chiamate registrate da numeri esteri che offrono lavoro"),
-    "id-a": ("sms", "SMS di offerte di lavoro da numero straniero"),
-    "ng-b": ("whatsapp", "Messaggi WhatsApp da sconosciuti che offrono lavoro"),
-}
 
 
 def _text(template: str, rng: random.Random, number: str) -> str:
@@ -54,7 +48,7 @@ def _blast(state: FloodState, rng: random.Random, day: date, wave: str, block: s
 
 
 def message_flood_day(state: FloodState, day: date, d: int) -> list[Record]:
-    """The flood's messages (and reports) on flood day `d`."""
+    """The flood's messages on flood day `d`."""
     rng = state.world.rng("flood-messages", day)
     scale, cohort = state.world.preset.flood, len(state.exposed)
     first = 2 if d == 0 else 1
@@ -69,8 +63,6 @@ def message_flood_day(state: FloodState, day: date, d: int) -> list[Record]:
     if d % 4 == 2:
         for victim in rng.sample(state.exposed, max(1, amount(cohort * 0.002 * scale, rng))):
             out += _bombardment(state, rng, day, victim)
-    reports = max(5, amount(cohort * 0.05, rng)) if d == 0 else amount(cohort * 0.002 * scale, rng)
-    out += _reports(state, rng, day, reports)  # a surge on the first day, then a trickle
     return out
 
 
@@ -100,14 +92,3 @@ def _bombardment(state: FloodState, rng: random.Random, day: date, victim: Emplo
         Call(t + 4200, "fmc", numbers[3], mobile, "inbound", "cancelled", 12, 0, "", BOMBARDMENT),
         Message(t + 7200, "sms", numbers[4], mobile, _text(SMS_TEXTS[1], rng, numbers[4]), tag=BOMBARDMENT),
     ]
-
-
-def _reports(state: FloodState, rng: random.Random, day: date, count: int) -> list[Report]:
-    """Employees open helpdesk tickets about the foreign numbers that reach them."""
-    out = []
-    for person in rng.sample(state.exposed, min(count, len(state.exposed))):
-        block = rng.choice(sorted(REPORTED))
-        channel, summary = REPORTED[block]
-        out.append(Report(at_hours(day, rng, 9, 18), person.user_name, FLOOD_BLOCKS[block].number(rng.randrange(100)),
-                          channel, summary, tag=REPORTS))
-    return out

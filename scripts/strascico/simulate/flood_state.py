@@ -31,6 +31,7 @@ class FloodState:
     cursor: dict[str, int] = field(default_factory=dict)
     blocks: list[BlockEntry] = field(default_factory=list)
     reached: set[int] = field(default_factory=set)
+    reported: set[tuple[str, str]] = field(default_factory=set)  # (employee mobile, number digits) reported
 
     def __post_init__(self) -> None:
         people = self.world.population

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import breach, flood_messages as fm, flood_voice as fv, infra
+from . import breach, flood_messages as fm, flood_reports as fr, flood_voice as fv, infra
 from .background_messages import JOB_TALK_SENDERS
 from .numbering import FLOOD_BLOCKS, PENSIONER_BLOCKS
 from .world import World
@@ -27,7 +27,11 @@ SCAM, LINK, INVITE = "messaging_job_scam_opener_foreign", "messaging_foreign_mes
 NEEDS_WATCHLIST = (EXPOSED_CALL, EXPOSED_MSG)
 NEEDS_BLOCKLIST = ("telephony_contact_from_blocked_range", "messaging_contact_from_blocked_range",
                    "corr_flood_number_rotation_after_block")
-NEEDS_HELPDESK = ("user_report_foreign_contact", "corr_flood_user_report_surge")
+REPORT_RULES = ("user_report_foreign_contact", "corr_flood_user_report_surge", "user_report_campaign_opener_text",
+                "corr_flood_reported_number_many_reporters", "corr_flood_reported_range_many_reporters",
+                "corr_flood_user_report_department_burst", "corr_flood_reported_number_in_telephony",
+                "corr_flood_reported_number_in_messaging")
+NEEDS_HELPDESK = REPORT_RULES
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Incident:
     detected_by: tuple[str, ...]
     match: dict[str, object]
     description: str
+    context: tuple[str, ...] = ()  # logsources whose events cross-logsource rules also read
 
 
 @dataclass(frozen=True)
@@ -136,9 +141,13 @@ def flood_incidents(world: World, outsiders: int) -> list[Incident]:
         Incident(fm.BOMBARDMENT, "flood", "bombardment", both,
                  (IN_CALL, IN_MSG, EXPOSED_CALL, EXPOSED_MSG, EMPLOYEE_MANY, SCAM, LINK, INVITE),
                  _range("bd-b"), "One employee, five numbers of one range, voice, SMS and WhatsApp in an afternoon."),
-        Incident(fm.REPORTS, "flood", "user-reports", ("user_report",),
-                 ("user_report_foreign_contact", "corr_flood_user_report_surge"),
-                 {"event.action": "contact-reported"}, "Employees report the foreign contacts to the helpdesk."),
+        Incident(fr.REPORTS, "flood", "user-reports", ("user_report",), REPORT_RULES,
+                 {"event.action": "contact-reported",
+                  "telephony.caller.country_code": sorted({b.country_code for b in FLOOD_BLOCKS.values()}, key=int)},
+                 "Some employees report the foreign contacts, through a helpdesk ticket or the company form, "
+                 "also those that reached personal phones no gateway logs; on day 0 one WhatsApp number writes to "
+                 "six colleagues (three or more of one department) and all of them report it.",
+                 ("telephony", "messaging")),
     ]
 
 
@@ -170,6 +179,8 @@ def negatives(world: World) -> list[Negative]:
                  "IT packs log files (not dumps) and copies them to a private address."),
         Negative("hr-archive-report", ("database",), {"user.name": infra.REPORT_ACCOUNT},
                  "Monday statistics on the archive: three filtered statements.", ("db_select_on_applicant_archive",)),
+        Negative(fr.SPAM, ("user_report",), {"event.action": "contact-reported", "telephony.caller.country_code": "39"},
+                 "Employees report ordinary Italian telemarketing: domestic numbers, no campaign wording."),
         Negative("it-remote-login", ("authentication",), {"source.geo.country_iso_code": "IT"},
                  "IT staff log in from home, geolocated in Italy."),
         Negative("failed-login-abroad", ("authentication",),

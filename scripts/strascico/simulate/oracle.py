@@ -2,7 +2,7 @@
 
 Used to verify the ground truth without Elasticsearch. Base rules are evaluated from pySigma's
 parsed condition tree (Sigma semantics: strings case-insensitive unless cased, * and ?
-wildcards); correlations (event_count, value_count, temporal_ordered) use a sliding window
+wildcards); correlations (event_count, value_count, temporal, temporal_ordered) use a sliding window
 whose edges are both included, as Sigma defines it. It covers the constructs this pack uses,
 not every Sigma feature (no keywords, no field references, no correlation of correlations).
 """
@@ -119,6 +119,8 @@ def _correlates(rule: SigmaCorrelationRule, matches: list[list[dict[str, Any]]])
         items.sort(key=lambda item: (item[0], item[1]))
         if kind == "temporal_ordered" and _ordered(items, len(matches), span):
             return True
+        if kind == "temporal" and _together(items, len(matches), span):
+            return True
         if kind in ("event_count", "value_count") and _counted(items, rule, span):
             return True
     return False
@@ -142,6 +144,20 @@ def _counted(items: list[tuple[float, int, dict[str, Any]]], rule: SigmaCorrelat
                     del values[old[2].get(field)]
         size = len([v for v in values if v is not None]) if field else len(window)
         if compare(size, condition.count):
+            return True
+    return False
+
+
+def _together(items: list[tuple[float, int, dict[str, Any]]], rules: int, span: float) -> bool:
+    """Events of every rule, in any order, within `span` (a sliding window, both edges included)."""
+    window: deque[tuple[float, int, dict[str, Any]]] = deque()
+    seen: Counter[int] = Counter()
+    for item in items:
+        window.append(item)
+        seen[item[1]] += 1
+        while window[0][0] < item[0] - span:
+            seen[window.popleft()[1]] -= 1
+        if sum(1 for count in seen.values() if count > 0) == rules:
             return True
     return False
 

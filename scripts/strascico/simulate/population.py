@@ -15,6 +15,7 @@ FAMILY_ABROAD_SHARE = 0.01  # employees with relatives abroad who call them (har
 MAX_APPLICANTS = 240_000
 RECORD_ID_BASE = 100_000  # applicant record ids on the portal: RECORD_ID_BASE + position
 COMPANY_DOMAIN = "example.org"
+DEPARTMENTS = {"it": "Sistemi informativi", "hr": "Risorse umane"}
 
 
 @dataclass(slots=True)
@@ -36,6 +37,11 @@ class Employee:
     @property
     def email(self) -> str:
         return f"{self.user_name}@{COMPANY_DOMAIN}"
+
+    @property
+    def department(self) -> str:
+        """Where the employee works, as a report form asks it (operators by contact-centre site)."""
+        return DEPARTMENTS.get(self.role) or f"Contact centre {self.site}"
 
 
 @dataclass(slots=True)

@@ -96,12 +96,18 @@ class Login:
 
 @dataclass(slots=True)
 class Report:
-    at: int
-    user: str
-    number: str  # the foreign number the employee reports
-    channel: str
-    summary: str
-    sink: str = "helpdesk"
+    """An employee reports an unwanted contact: to the helpdesk (a ticket) or through the form."""
+
+    at: int  # when the contact was received as the employee gives it (the event's @timestamp)
+    sink: str  # "helpdesk" (ticket export) or "forms" (Microsoft Forms export)
+    reporter: str  # the employee's e-mail
+    name: str  # full name (the form export carries it; ingest never keeps it)
+    department: str
+    mobile: str  # the employee's own number that was contacted (E.164)
+    number: str  # the number the employee reports, as they type it
+    channel: str  # call / sms / whatsapp
+    text: str  # the pasted message or the employee's description
+    filed: int = 0  # when the ticket was opened / the form submitted (≥ at)
     tag: str = ""
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from . import infra
 from .clock import TZ_NAME, iso_z
+from .datasets import LEAKED
 from .flood_state import FloodState
 from .incidents import (BUILDING_BLOCKS, NEEDS_BLOCKLIST, NEEDS_HELPDESK, NEEDS_WATCHLIST, Incident,
                         breach_incidents, flood_incidents, negatives)
 from .numbering import FLOOD_BLOCKS
 from .options import SimulationOptions
 from .records import NEGATIVE, Record
+from .tables import STAFF
 from .world import World
 
 NOTES = (
@@ -47,9 +49,11 @@ class Truth:
         return {"id": incident.id, "stage": incident.stage, "kind": incident.kind,
                 "logsources": list(incident.logsources), "start": iso_z(first), "end": iso_z(last),
                 "detected_by": list(incident.detected_by), "match": incident.match, "events": events,
-                "description": incident.description}
+                "description": incident.description,
+                **({"context_logsources": list(incident.context)} if incident.context else {})}
 
-    def document(self, options: SimulationOptions, world: World, flood: FloodState) -> dict[str, Any]:
+    def document(self, options: SimulationOptions, world: World, flood: FloodState,
+                 datasets: list[dict[str, Any]]) -> dict[str, Any]:
         """ground-truth.json as a dict (the file's contract: docs/simulate.md)."""
         staff = world.population
         breach = [self._incident(i) for i in breach_incidents()]
@@ -70,6 +74,7 @@ class Truth:
                       "targets_not_exposed": len(reached) - exposed},
             "cohort": {"employees": len(staff.employees), "exposed_employees": len(staff.exposed),
                        "applicants": staff.applicants},
+            "attribution": _attribution(datasets),
             "building_blocks": list(BUILDING_BLOCKS),
             "prerequisites": _prerequisites(),
             "incidents": breach + waves,
@@ -89,8 +94,14 @@ def _prerequisites() -> dict[str, Any]:
         "range_blocklist": {"rules": list(NEEDS_BLOCKLIST), "from": "blocklist.csv",
                             "how": "strascico ingest --blocklist blocklist.csv (sets telephony.caller.range_blocked: "
                                    "the caller's range holds a number the organization blocked)"},
-        "helpdesk_reports": {"rules": list(NEEDS_HELPDESK), "from": "helpdesk/tickets.csv",
-                             "how": "one user_report event per ticket, event.action contact-reported, "
-                                    "telephony.caller.* from reported_number, organization.name from organization "
-                                    "(no ingest format reads it yet)"},
+        "helpdesk_reports": {"rules": list(NEEDS_HELPDESK), "from": "helpdesk/tickets.csv, forms/segnalazioni.csv",
+                             "how": "strascico ingest -f report-csv FILE --mapping <the file's manifest mapping> "
+                                    "(key: STRASCICO_WATCHLIST_KEY or --key-file; reporters become keyed hashes)"},
     }
+
+
+def _attribution(datasets: list[dict[str, Any]]) -> dict[str, Any]:
+    """Which candidate list leaked, for scoring `strascico attribute`."""
+    return {"population": STAFF, "leaked": LEAKED, "datasets": datasets,
+            "how": "strascico attribute --population staff.csv --reports <ingested reports> "
+                   + " ".join(f"--dataset {d['name']}={d['path']}" for d in datasets)}

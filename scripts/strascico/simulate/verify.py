@@ -1,19 +1,21 @@
 """Checking a simulated directory against its own ground truth, offline, through the real ingest code.
 
 Every file is parsed by its ingest format (rejects are problems) with a watchlist built from
-applicants.csv and the block list (as `ingest --watchlist --blocklist` would); helpdesk tickets,
-which no ingest format reads yet, become user_report events the way docs/simulate.md describes.
-Then the oracle says which rules fire on each incident's events, each hard negative, and the rest.
+applicants.csv and the block list (as `ingest --watchlist --blocklist` would), report files with
+the column mapping the manifest names. Then the oracle says which rules fire on each incident's
+events (with the events of its context logsources that share a caller number, for the rules that
+join reports to call and message records), each hard negative, and the rest.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
 from ..ingest import IngestContext, Reject, format_class
+from ..ingest.formats.reports import ReportFormat, ReportOptions
+from ..ingest.report_mapping import load_mapping
 from ..ingest.context import blocked_ranges
 from ..watchlist import build_watchlist
 from .oracle import Event, Oracle, epoch
@@ -34,8 +36,11 @@ def ingest_directory(out: Path) -> tuple[list[Event], list[str]]:
         ctx = IngestContext(tz=manifest["timezone"], watchlist=watchlist, blocked_ranges=ranges)
         path = out / entry["path"]
         count = 0
+        fmt_class = format_class(entry["format"])
+        fmt = (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], out), VERIFY_KEY))
+               if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
         with path.open("rb") as stream:
-            for record in format_class(entry["format"])(ctx).records(stream, str(path)):
+            for record in fmt.records(stream, str(path)):
                 if isinstance(record, Reject):
                     problems.append(f"{entry['path']}:{record.line}: rejected: {record.reason}")
                     continue
@@ -43,22 +48,13 @@ def ingest_directory(out: Path) -> tuple[list[Event], list[str]]:
                 count += 1
         if count != entry["records"]:
             problems.append(f"{entry['path']}: manifest says {entry['records']} records, ingest read {count}")
-    events += helpdesk_events(out / "helpdesk" / "tickets.csv", probe)
     return events, problems
 
 
-def helpdesk_events(tickets: Path, ctx: IngestContext) -> list[Event]:
-    """One user_report event per helpdesk ticket (what a helpdesk ingest format would produce)."""
-    out: list[Event] = []
-    with tickets.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            event: dict[str, Any] = {"@timestamp": row["opened_at"], "event.action": "contact-reported",
-                                     "event.dataset": "helpdesk.tickets", "event.id": row["ticket_id"],
-                                     "organization.name": row["organization"], "user.name": row["reporter"],
-                                     "telephony.channel": row["channel"]}
-            event.update(ctx.number_fields("telephony.caller", row["reported_number"]))
-            out.append(("user_report", event))
-    return out
+def context_events(events: list[Event], chosen: list[Event], logsources: list[str]) -> list[Event]:
+    """Events of `logsources` whose caller number one of the chosen events also has."""
+    numbers = {e.get("telephony.caller.number") for _, e in chosen} - {None}
+    return [(c, e) for c, e in events if c in logsources and e.get("telephony.caller.number") in numbers]
 
 
 def selects(spec: dict[str, Any], category: str, event: dict[str, Any], window: tuple[float, float] | None) -> bool:
@@ -87,7 +83,8 @@ def verify(out: Path, rules_dir: Path) -> list[str]:
         if len(chosen) != incident["events"]:
             problems.append(f"{incident['id']}: ground truth says {incident['events']} events, match selects "
                             f"{len(chosen)}")
-        fired = oracle.fired([events[i] for i in chosen])
+        context = context_events(events, [events[i] for i in chosen], incident.get("context_logsources", []))
+        fired = oracle.fired([events[i] for i in chosen] + context)
         claimed |= set(incident["detected_by"])
         for name in sorted(set(incident["detected_by"]) - fired):
             problems.append(f"{incident['id']}: {name} does not fire on the incident's events")

@@ -11,6 +11,7 @@ from pathlib import Path
 from .asterisk import AsteriskWriter
 from .base import Writer
 from .ecs import EcsAuthWriter, EcsDatabaseWriter, EcsProcessWriter
+from .forms import FormsWriter
 from .freeswitch import FreeswitchWriter
 from .helpdesk import HelpdeskWriter
 from .kannel import KannelWriter
@@ -20,7 +21,7 @@ from .twilio import TwilioWriter
 
 WRITERS: tuple[type[Writer], ...] = (AsteriskWriter, FreeswitchWriter, KannelWriter, TwilioWriter, MariadbWriter,
                                      NginxWriter, EcsProcessWriter, EcsAuthWriter, EcsDatabaseWriter,
-                                     HelpdeskWriter)
+                                     HelpdeskWriter, FormsWriter)
 
 
 def open_writers(root: Path, seed: int) -> dict[str, Writer]:

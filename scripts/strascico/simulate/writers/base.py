@@ -16,6 +16,7 @@ class Writer(ABC):
 
     sink: ClassVar[str]  # records whose .sink is this go here
     format: ClassVar[str | None]  # the `strascico ingest -f` format that reads the file (None: no parser yet)
+    mapping: ClassVar[str | None] = None  # shipped column mapping the format needs (report formats)
     path: ClassVar[str]  # relative to the output directory
     logsource: ClassVar[str]  # taxonomy logsource of the events the file holds
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from ..clock import iso_z
-from ..records import Login, Process
+from ..records import DbStatement, Login, Process
 from .base import Writer
 
 
