@@ -10,6 +10,7 @@ from elasticsearch import Elasticsearch
 from strascico.es.bulk import bulk_index
 from strascico.hunt import Hunter, date_bound
 from strascico.hunt import base_rules
+from strascico.hunt import victims as hunt_victims
 from strascico.pack import load_pack
 from strascico.replay.runner import ScratchPrefix
 
@@ -39,11 +40,17 @@ def hunted(es_client: Elasticsearch):  # type: ignore[no-untyped-def]
     area.remove()
 
 
-def test_base_rule_alerts_are_one_per_victim_and_caller(hunted: Hunter) -> None:
+def test_contact_alerts_are_one_per_caller_with_the_people_reached(hunted: Hunter) -> None:
     result = hunted.run("2024-01-01", None)
     wangiri_alerts = [a for a in result.alerts if a.rule == "telephony_wangiri_one_ring_foreign"]
-    assert sorted((a.victim, a.count) for a in wangiri_alerts) == [(f"+39335123450{i}", 2) for i in range(6)]
-    assert all(a.actor == "+2348031234567" and len(a.event_ids) == 2 for a in wangiri_alerts)
+    assert [(a.actor, a.count, a.people, a.exposed_people, a.direction) for a in wangiri_alerts] == [
+        ("+2348031234567", 12, 6, 4, "inbound")]
+    assert len(wangiri_alerts[0].event_ids) == 3 and wangiri_alerts[0].first == "2025-01-14T02:00:00Z"
+
+
+def test_other_logsources_keep_one_alert_per_victim_and_actor(hunted: Hunter) -> None:
+    dumps = [a for a in hunted.run("2024-01-01", None).alerts if a.rule == "proc_lnx_db_dump_of_applicant_archive"]
+    assert [(a.victim, a.actor, a.count) for a in dumps] == [("db01", "root", 1)]
 
 
 def test_correlations_run_in_the_hunt(hunted: Hunter) -> None:
@@ -68,9 +75,11 @@ def test_since_until_bound_the_hunt(hunted: Hunter) -> None:
 
 
 def test_composite_paging_returns_every_bucket(hunted: Hunter, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(base_rules, "PAGE", 2)
-    wangiri_alerts = [a for a in hunted.run("2024-01-01", None).alerts if a.rule == "telephony_wangiri_one_ring_foreign"]
-    assert len(wangiri_alerts) == 6
+    monkeypatch.setattr(base_rules, "PAGE", 1)
+    monkeypatch.setattr(hunt_victims, "PAGE", 2)
+    result = hunted.run("2024-01-01", None)
+    assert len(result.victims) == 6  # three pages of victims
+    assert {a.rule for a in result.alerts} >= {"telephony_wangiri_one_ring_foreign", "proc_lnx_db_dump_of_applicant_archive"}
 
 
 def test_cli_json_lines(es_url: str, hunted: Hunter) -> None:
@@ -78,4 +87,4 @@ def test_cli_json_lines(es_url: str, hunted: Hunter) -> None:
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[-1]["type"] == "summary" and all(line["type"] == "alert" for line in lines[:-1])
-    assert {"first", "rule", "level", "victim", "actor", "count"} <= set(lines[0])
+    assert {"first", "rule", "level", "victim", "actor", "people", "count"} <= set(lines[0])

@@ -18,6 +18,12 @@ from .output import progress, table
 LEVELS = {"critical": 0, "high": 1, "medium": 2, "low": 3, "informational": 4}
 
 
+def _who(alert) -> str:  # type: ignore[no-untyped-def]
+    if alert.people is not None:
+        return f"{alert.people} people ({alert.exposed_people} exposed)"
+    return alert.victim or "-"
+
+
 @click.command()
 @cluster_options
 @click.option("--since", default="120d", show_default=True, help="Start: 120d (= now-120d), an ISO date or date math.")
@@ -54,7 +60,7 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
         sys.stdout.write(json.dumps(summary, sort_keys=True, default=str) + "\n")
     else:
         ranked = sorted(result.alerts, key=lambda a: (LEVELS.get(a.level, 9), a.first))[:top]
-        rows = [(a.first, a.rule, a.level, a.victim or "-", a.actor or "-", a.count) for a in ranked]
+        rows = [(a.first, a.rule, a.level, _who(a), a.actor or "-", a.count) for a in ranked]
         click.echo(table(("first seen", "rule", "level", "who was hit", "by what", "events"), rows))
         if len(result.alerts) > top:
             click.echo(f"... {len(result.alerts) - top} more alerts (--json for all)")

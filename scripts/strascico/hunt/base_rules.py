@@ -1,8 +1,10 @@
-"""Hunting one base rule: a composite aggregation over (victim, actor), paged, nothing cut off.
+"""Hunting one base rule: a composite aggregation, paged, nothing cut off.
 
 Elasticsearch does the counting, so memory holds one page of buckets whatever the number of
 matching events; each bucket becomes one deduplicated alert with count, first/last time and
-a few evidence ids.
+a few evidence ids. Contacts (calls, messages, reports) are grouped per caller and direction,
+with how many people it reached: a year of trawling gives one alert per number, not one per
+(number, employee) pair. Other logsources group per (victim, actor).
 """
 
 from __future__ import annotations
@@ -35,18 +37,14 @@ class HuntAlert:
     count: int
     victim: str | None = None
     actor: str | None = None
-    exposed: bool | None = None
+    people: int | None = None  # contacts: how many distinct people this actor reached
+    exposed_people: int | None = None  # ... of whom in the exposed cohort
     direction: str | None = None
     group: dict[str, Any] = field(default_factory=dict)
     event_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "alert", **self.__dict__}
-
-    @property
-    def is_contact_of_a_victim(self) -> bool:
-        """A flood contact to a person (not an employee's outbound call to the attacker)."""
-        return self.kind == "rule" and (self.victim or "").startswith("+") and self.direction != "outbound"
 
 
 def _iso(millis: float | None) -> str:
@@ -57,19 +55,22 @@ def _iso(millis: float | None) -> str:
 
 def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str, since: str | None,
                    until: str | None) -> Iterator[dict[str, Any]]:
-    """Buckets {victim, actor, exposed, count, first, last, event_ids} for one base rule."""
+    """Buckets {victim, actor, direction, people, exposed_people, count, first, last, event_ids}."""
     victim, actor = entity_fields(category)
-    sources: list[dict[str, Any]] = [
-        {"victim": {"terms": {"field": victim, "missing_bucket": True}}},
-        {"actor": {"terms": {"field": actor, "missing_bucket": True}}},
-    ]
-    if category in CONTACT_CATEGORIES:
-        sources.append({"exposed": {"terms": {"field": EXPOSED_FIELD, "missing_bucket": True}}})
-        # outbound contacts (callbacks) have the attacker as callee: not a victim
+    contact = category in CONTACT_CATEGORIES
+    sources: list[dict[str, Any]] = [{"actor": {"terms": {"field": actor, "missing_bucket": True}}}]
+    if contact:  # outbound contacts (callbacks) have the attacker as callee: kept apart
         sources.append({"direction": {"terms": {"field": "network.direction", "missing_bucket": True}}})
-    aggs = {"first": {"min": {"field": "@timestamp"}}, "last": {"max": {"field": "@timestamp"}},
-            "evidence": {"top_hits": {"size": EVIDENCE, "_source": False, "docvalue_fields": ["event.id"],
-                                      "sort": [{"@timestamp": "asc"}]}}}
+    else:
+        sources.insert(0, {"victim": {"terms": {"field": victim, "missing_bucket": True}}})
+    aggs: dict[str, Any] = {"first": {"min": {"field": "@timestamp"}}, "last": {"max": {"field": "@timestamp"}},
+                            "evidence": {"top_hits": {"size": EVIDENCE, "_source": False,
+                                                      "docvalue_fields": ["event.id"],
+                                                      "sort": [{"@timestamp": "asc"}]}}}
+    if contact:
+        people = {"cardinality": {"field": victim, "precision_threshold": 40000}}
+        aggs["people"] = people
+        aggs["exposed"] = {"filter": {"term": {EXPOSED_FIELD: True}}, "aggs": {"people": people}}
     after: dict[str, Any] | None = None
     while True:
         composite: dict[str, Any] = {"size": PAGE, "sources": sources}
@@ -83,9 +84,10 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
             return
         for bucket in result["buckets"]:
             ids = [h.get("fields", {}).get("event.id", [h["_id"]])[0] for h in bucket["evidence"]["hits"]["hits"]]
-            exposed = bucket["key"].get("exposed")
-            yield {"victim": bucket["key"]["victim"], "actor": bucket["key"]["actor"],
-                   "exposed": None if exposed is None else bool(exposed), "direction": bucket["key"].get("direction"),
+            yield {"victim": bucket["key"].get("victim"), "actor": bucket["key"]["actor"],
+                   "direction": bucket["key"].get("direction"),
+                   "people": bucket["people"]["value"] if contact else None,
+                   "exposed_people": bucket["exposed"]["people"]["value"] if contact else None,
                    "count": bucket["doc_count"], "first": _iso(bucket["first"]["value"]),
                    "last": _iso(bucket["last"]["value"]), "event_ids": ids}
         after = result.get("after_key")

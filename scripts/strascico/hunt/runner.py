@@ -16,7 +16,8 @@ from ..correlate.plans import CorrelationNotSupported, PlanBuilder
 from ..pack import AnyRule, RuleFile
 from .base_rules import HuntAlert, hunt_base_rule
 from .entities import CONTACT_CATEGORIES
-from .signals import signals, victims
+from .signals import SIGNAL_LEVELS, signals
+from .victims import Victim, flood_victims
 
 _RELATIVE = re.compile(r"^(\d+)([smhdwMy])$")
 
@@ -42,6 +43,7 @@ class HuntResult:
     alerts: list[HuntAlert] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rule file, reason)
     rules_run: int = 0
+    victims: dict[str, Victim] = field(default_factory=dict)  # people inbound flood signals reached
 
     def summary(self) -> dict[str, Any]:
         stages: dict[str, dict[str, Any]] = {}
@@ -53,7 +55,7 @@ class HuntResult:
             stage["last"] = max(filter(None, (stage["last"], alert.last)))
         for stage in stages.values():
             stage["rules"] = sorted(stage["rules"])
-        people = victims(self.alerts)
+        people = {number: victim.exposed for number, victim in self.victims.items()}
         # From the first breach signal: later breach-stage alerts (a routine dump flagged in
         # February) must not make the flood look as if it came first.
         breach_first = min((a.first for a in signals(self.alerts, "breach")), default=None)
@@ -101,7 +103,19 @@ class Hunter:
             result.rules_run += 1
             result.alerts.extend(alerts)
         result.alerts.sort(key=lambda a: (a.first, a.rule, str(a.victim), str(a.actor)))
+        result.victims = flood_victims(self.client, self.prefix, self._flood_queries(), since, until)
         return result
+
+    def _flood_queries(self) -> dict[str, list[str]]:
+        """Lucene of every flood signal base rule on a contact logsource, by logsource."""
+        queries: dict[str, list[str]] = {}
+        for rule_file in self.files:
+            for rule in rule_file.rules:
+                category = getattr(getattr(rule, "logsource", None), "category", None)
+                level = rule.level.name.lower() if rule.level else "medium"
+                if category in CONTACT_CATEGORIES and stage_of(rule) == "flood" and level in SIGNAL_LEVELS:
+                    queries.setdefault(category, []).append(self.plans.lucene(rule))
+        return queries
 
     def _meta(self, rule: AnyRule, kind: str) -> dict[str, Any]:
         return {"rule_id": str(rule.id), "rule": rule.name or str(rule.id), "title": rule.title,
@@ -112,9 +126,8 @@ class Hunter:
         lucene = self.plans.lucene(rule)
         meta = self._meta(rule, "rule")
         return [HuntAlert(**meta, first=b["first"], last=b["last"], count=b["count"], victim=b["victim"],
-                          actor=b["actor"], exposed=b["exposed"] if category in CONTACT_CATEGORIES else None,
-                          direction=b["direction"],
-                          event_ids=b["event_ids"])
+                          actor=b["actor"], people=b["people"], exposed_people=b["exposed_people"],
+                          direction=b["direction"], event_ids=b["event_ids"])
                 for b in hunt_base_rule(self.client, self.index_for(category), category, lucene, since, until)]
 
     def _correlation(self, rule: SigmaCorrelationRule, since: str | None, until: str | None) -> list[HuntAlert]:

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from ..hunt import HuntAlert, HuntResult
-from ..hunt.signals import signals, victims
+from ..hunt.signals import signals
+from ..hunt.victims import Victim
 from ..pack import AnyRule, RuleFile
 from .phases import PHASES, phase_of
 
@@ -50,24 +51,17 @@ def what_happened(alerts: list[HuntAlert], rules: dict[str, tuple[AnyRule, str]]
             "last_signal": max((a.last for a in breach), default=None), "phases": ordered}
 
 
-def victims_over_time(alerts: list[HuntAlert]) -> dict[str, Any]:
-    """Cumulative flood victims per day, in and outside the exposed cohort."""
-    first_seen: dict[str, tuple[str, bool | None]] = {}
-    for alert in signals(alerts, "flood"):
-        if not alert.is_contact_of_a_victim:
-            continue
-        day = alert.first[:10]
-        seen = first_seen.get(alert.victim)
-        exposed = alert.exposed if seen is None else (seen[1] or alert.exposed)
-        first_seen[alert.victim] = (min(day, seen[0]) if seen else day, exposed)
-    if not first_seen:
+def victims_over_time(victims: dict[str, Victim]) -> dict[str, Any]:
+    """Cumulative flood victims per day (by first contact), in and outside the exposed cohort."""
+    if not victims:
         return {"days": [], "in_cohort": [], "not_in_cohort": []}
-    start, end = min(d for d, _ in first_seen.values()), max(d for d, _ in first_seen.values())
+    firsts = [v.first[:10] for v in victims.values()]
+    start, end = min(firsts), max(firsts)
     days = [str(date.fromordinal(o)) for o in range(date.fromisoformat(start).toordinal(),
                                                      date.fromisoformat(end).toordinal() + 1)]
     new = defaultdict(lambda: [0, 0])
-    for day, exposed in first_seen.values():
-        new[day][0 if exposed else 1] += 1
+    for victim in victims.values():
+        new[victim.first[:10]][0 if victim.exposed else 1] += 1
     inside, outside, total_in, total_out = [], [], 0, 0
     for day in days:
         total_in, total_out = total_in + new[day][0], total_out + new[day][1]
@@ -77,7 +71,7 @@ def victims_over_time(alerts: list[HuntAlert]) -> dict[str, Any]:
 
 
 def who_is_affected(result: HuntResult, exposed_cohort: int | None) -> dict[str, Any]:
-    people = victims(result.alerts)
+    people = {number: victim.exposed for number, victim in result.victims.items()}
     flood = signals(result.alerts, "flood")
     breach = signals(result.alerts, "breach")
     onset = min((a.first for a in flood), default=None)
@@ -88,4 +82,4 @@ def who_is_affected(result: HuntResult, exposed_cohort: int | None) -> dict[str,
     return {"exposed_cohort": exposed_cohort, "flood_found": bool(flood), "flood_victims": len(people),
             "in_cohort": sum(v is True for v in people.values()), "not_in_cohort": sum(v is False for v in people.values()),
             "exposure_unknown": sum(v is None for v in people.values()), "flood_onset": onset,
-            "onset_days_after_first_breach_signal": days_after, "victims_over_time": victims_over_time(result.alerts)}
+            "onset_days_after_first_breach_signal": days_after, "victims_over_time": victims_over_time(result.victims)}
