@@ -19,8 +19,10 @@ LEVELS = {"critical": 0, "high": 1, "medium": 2, "low": 3, "informational": 4}
 
 
 def _who(alert) -> str:  # type: ignore[no-untyped-def]
-    if alert.people is not None:
+    if alert.people is not None and alert.exposed_people is not None:
         return f"{alert.people} people ({alert.exposed_people} exposed)"
+    if alert.people is not None:
+        return f"{alert.people} distinct"
     return alert.victim or "-"
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from elasticsearch import Elasticsearch
 
 from ..correlate.search import query_body
-from .entities import CONTACT_CATEGORIES, EXPOSED_FIELD, entity_fields
+from .entities import CONTACT_CATEGORIES, EXPOSED_FIELD, GROUP_BY_ACTOR, entity_fields
 
 PAGE = 2000
 EVIDENCE = 3
@@ -37,7 +37,7 @@ class HuntAlert:
     count: int
     victim: str | None = None
     actor: str | None = None
-    people: int | None = None  # contacts: how many distinct people this actor reached
+    people: int | None = None  # grouped per actor: how many distinct victims (people, pages) it reached
     exposed_people: int | None = None  # ... of whom in the exposed cohort
     direction: str | None = None
     group: dict[str, Any] = field(default_factory=dict)
@@ -58,19 +58,21 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
     """Buckets {victim, actor, direction, people, exposed_people, count, first, last, event_ids}."""
     victim, actor = entity_fields(category)
     contact = category in CONTACT_CATEGORIES
+    per_actor = category in GROUP_BY_ACTOR
     sources: list[dict[str, Any]] = [{"actor": {"terms": {"field": actor, "missing_bucket": True}}}]
     if contact:  # outbound contacts (callbacks) have the attacker as callee: kept apart
         sources.append({"direction": {"terms": {"field": "network.direction", "missing_bucket": True}}})
-    else:
+    if not per_actor:
         sources.insert(0, {"victim": {"terms": {"field": victim, "missing_bucket": True}}})
     aggs: dict[str, Any] = {"first": {"min": {"field": "@timestamp"}}, "last": {"max": {"field": "@timestamp"}},
                             "evidence": {"top_hits": {"size": EVIDENCE, "_source": False,
                                                       "docvalue_fields": ["event.id"],
                                                       "sort": [{"@timestamp": "asc"}]}}}
-    if contact:
+    if per_actor:
         people = {"cardinality": {"field": victim, "precision_threshold": 40000}}
         aggs["people"] = people
-        aggs["exposed"] = {"filter": {"term": {EXPOSED_FIELD: True}}, "aggs": {"people": people}}
+        if contact:
+            aggs["exposed"] = {"filter": {"term": {EXPOSED_FIELD: True}}, "aggs": {"people": people}}
     after: dict[str, Any] | None = None
     while True:
         composite: dict[str, Any] = {"size": PAGE, "sources": sources}
@@ -86,7 +88,7 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
             ids = [h.get("fields", {}).get("event.id", [h["_id"]])[0] for h in bucket["evidence"]["hits"]["hits"]]
             yield {"victim": bucket["key"].get("victim"), "actor": bucket["key"]["actor"],
                    "direction": bucket["key"].get("direction"),
-                   "people": bucket["people"]["value"] if contact else None,
+                   "people": bucket["people"]["value"] if per_actor else None,
                    "exposed_people": bucket["exposed"]["people"]["value"] if contact else None,
                    "count": bucket["doc_count"], "first": _iso(bucket["first"]["value"]),
                    "last": _iso(bucket["last"]["value"]), "event_ids": ids}

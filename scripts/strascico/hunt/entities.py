@@ -15,6 +15,9 @@ ENTITIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 EXPOSED_FIELD = "telephony.callee.exposed"
 CONTACT_CATEGORIES = ("telephony", "messaging", "user_report")
+# Alerts group per actor (with the number of distinct victims) where one actor touches many
+# victims: a caller ringing staff, a scraper walking record pages. Elsewhere per (victim, actor).
+GROUP_BY_ACTOR = (*CONTACT_CATEGORIES, "webserver")
 
 
 def entity_fields(category: str) -> tuple[str, str]:
