@@ -143,12 +143,20 @@ class WindowEvaluator:
         episode = state.episode
         episode.last = event.time
         episode.value = max(episode.value, measure)
-        evidence = self._evidence.setdefault(id(episode), {})
-        for item in state.window:
+        evidence = self._evidence.get(id(episode))
+        if evidence is None:  # a new episode: its evidence starts with the window that opened it
+            evidence = self._evidence.setdefault(id(episode), {})
+            items = list(state.window)
+        else:  # later windows add only the arriving event (no rescan: windows can hold thousands)
+            items = [event]
+        changed = False
+        for item in items:
             ids = evidence.setdefault(item.base, [])
-            if item.event_id not in ids and len(ids) < MAX_EVIDENCE_IDS:
+            if len(ids) < MAX_EVIDENCE_IDS and item.event_id not in ids:
                 ids.append(item.event_id)
-        episode.event_ids = _round_robin(evidence)
+                changed = True
+        if changed:
+            episode.event_ids = _round_robin(evidence)
 
     def finish(self) -> list[Alert]:
         """Close open episodes; alerts ordered by first time, then group."""
