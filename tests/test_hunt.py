@@ -45,7 +45,7 @@ def test_contact_alerts_are_one_per_caller_with_the_people_reached(hunted: Hunte
     wangiri_alerts = [a for a in result.alerts if a.rule == "telephony_wangiri_one_ring_foreign"]
     assert [(a.actor, a.count, a.people, a.exposed_people, a.direction) for a in wangiri_alerts] == [
         ("+2348031234567", 12, 6, 4, "inbound")]
-    assert len(wangiri_alerts[0].event_ids) == 3 and wangiri_alerts[0].first == "2025-01-14T02:00:00Z"
+    assert len(wangiri_alerts[0].event_ids) == 4 and wangiri_alerts[0].first == "2025-01-14T02:00:00Z"  # 3 first + last
 
 
 def test_other_logsources_keep_one_alert_per_victim_and_actor(hunted: Hunter) -> None:

@@ -67,7 +67,11 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
     aggs: dict[str, Any] = {"first": {"min": {"field": "@timestamp"}}, "last": {"max": {"field": "@timestamp"}},
                             "evidence": {"top_hits": {"size": EVIDENCE, "_source": False,
                                                       "docvalue_fields": ["event.id"],
-                                                      "sort": [{"@timestamp": "asc"}]}}}
+                                                      "sort": [{"@timestamp": "asc"}]}},
+                            # and the latest: a grouped alert's story often ends elsewhere (the export
+                            # after the scraping)
+                            "latest": {"top_hits": {"size": 1, "_source": False, "docvalue_fields": ["event.id"],
+                                                    "sort": [{"@timestamp": "desc"}]}}}
     if per_actor:
         people = {"cardinality": {"field": victim, "precision_threshold": 40000}}
         aggs["people"] = people
@@ -85,7 +89,8 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
         if not result:
             return
         for bucket in result["buckets"]:
-            ids = [h.get("fields", {}).get("event.id", [h["_id"]])[0] for h in bucket["evidence"]["hits"]["hits"]]
+            hits = bucket["evidence"]["hits"]["hits"] + bucket["latest"]["hits"]["hits"]
+            ids = list(dict.fromkeys(h.get("fields", {}).get("event.id", [h["_id"]])[0] for h in hits))
             yield {"victim": bucket["key"].get("victim"), "actor": bucket["key"]["actor"],
                    "direction": bucket["key"].get("direction"),
                    "people": bucket["people"]["value"] if per_actor else None,
