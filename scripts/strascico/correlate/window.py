@@ -46,6 +46,7 @@ class Alert:
     last: float
     value: int  # event count, distinct count or number of rules, at the strongest window
     event_ids: list[str] = field(default_factory=list)
+    evidence: dict[int, list[str]] = field(default_factory=dict, repr=False)  # base rule → ids
 
     def to_dict(self) -> dict[str, Any]:
         from datetime import datetime, timezone
@@ -74,7 +75,6 @@ class WindowEvaluator:
         self.plan = plan
         self.groups: dict[tuple[Any, ...], _GroupState] = {}
         self.alerts: list[Alert] = []
-        self._evidence: dict[int, dict[int, list[str]]] = {}  # episode → base rule → event ids
 
     def feed(self, event: CorrelatedEvent) -> None:
         state = self.groups.setdefault(event.group, _GroupState())
@@ -143,20 +143,17 @@ class WindowEvaluator:
         episode = state.episode
         episode.last = event.time
         episode.value = max(episode.value, measure)
-        evidence = self._evidence.get(id(episode))
-        if evidence is None:  # a new episode: its evidence starts with the window that opened it
-            evidence = self._evidence.setdefault(id(episode), {})
-            items = list(state.window)
-        else:  # later windows add only the arriving event (no rescan: windows can hold thousands)
-            items = [event]
+        # A new episode's evidence starts with the window that opened it; later windows add only
+        # the arriving event (no rescan: windows can hold thousands).
+        items = list(state.window) if not episode.evidence else [event]
         changed = False
         for item in items:
-            ids = evidence.setdefault(item.base, [])
+            ids = episode.evidence.setdefault(item.base, [])
             if len(ids) < MAX_EVIDENCE_IDS and item.event_id not in ids:
                 ids.append(item.event_id)
                 changed = True
         if changed:
-            episode.event_ids = _round_robin(evidence)
+            episode.event_ids = _round_robin(episode.evidence)
 
     def finish(self) -> list[Alert]:
         """Close open episodes; alerts ordered by first time, then group."""
