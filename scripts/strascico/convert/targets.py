@@ -44,8 +44,8 @@ class Target:
     extension: str
     render: Callable[[Any], str]
     bundle: str | None = None  # all rules in one file (Kibana's import NDJSON) instead of one each
-    # Why upstream pySigma's correlation output for this target is not used (issue 5 compiles
-    # correlations natively); None would mean upstream is exact.
+    # Why this target gets no correlation output when it has no native renderer (kibana and
+    # elastalert have one, in sigma.backends.strascico.correlation_targets).
     correlation_gap: str = "upstream pySigma cannot express Sigma correlations for this target"
 
 
