@@ -236,6 +236,9 @@ def test_attribute_reads_hunt_output_and_prehashed_lists(files: Path, tmp_path: 
     alerts = [{"type": "alert", "stage": "flood", "kind": "rule", "level": "medium", "rule": "x",
                "victim": _staff_number(i), "first": "2025-01-20T10:00:00Z"} for i in range(0, 120, 2)]
     alerts.append({"type": "alert", "stage": "flood", "kind": "rule", "level": "low", "victim": _staff_number(399)})
+    # today's hunt lists victims as their own lines
+    alerts += [{"type": "victim", "number": _staff_number(i), "exposed": True, "first": "2025-01-21T10:00:00Z"}
+               for i in range(120, 130)]
     alerts.append({"type": "summary", "alerts": 61})
     hunt.write_text("".join(json.dumps(a) + "\n" for a in alerts))
     prehashed = tmp_path / "leaked.wl"
@@ -244,7 +247,7 @@ def test_attribute_reads_hunt_output_and_prehashed_lists(files: Path, tmp_path: 
                      "--dataset", f"leaked={prehashed}", "--dataset", f"other={files / 'other.csv'}", "--json", env=ENV)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["victims"]["sources"]["hunt"] == {"alerts": 61, "counted": 60, "new_victims": 60,
+    assert data["victims"]["sources"]["hunt"] == {"alerts": 71, "counted": 70, "new_victims": 70,
                                                   "not_in_population": 0}
     assert data["datasets"][0]["dataset"] == "leaked"
     assert data["datasets"][0]["first_harassed"]["members"]["first"] == "2025-01-20T10:00:00Z"

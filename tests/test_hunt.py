@@ -86,5 +86,8 @@ def test_cli_json_lines(es_url: str, hunted: Hunter) -> None:
     result = run_cli("hunt", "--es-url", es_url, "--index-prefix", PREFIX, "--since", "2024-01-01", "--json")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert lines[-1]["type"] == "summary" and all(line["type"] == "alert" for line in lines[:-1])
+    assert lines[-1]["type"] == "summary" and {line["type"] for line in lines[:-1]} == {"alert", "victim"}
+    victims = [line for line in lines if line["type"] == "victim"]
+    assert sorted((v["number"], v["exposed"]) for v in victims) == [
+        (f"+39335123450{i}", i < 4) for i in range(6)]
     assert {"first", "rule", "level", "victim", "actor", "people", "count"} <= set(lines[0])

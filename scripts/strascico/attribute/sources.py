@@ -212,13 +212,18 @@ def add_hunt(victims: Victims, path: Path, population: Population, hasher: Hashe
             alert = orjson.loads(line)
         except orjson.JSONDecodeError:
             raise InputError("not a JSON line (expected `strascico hunt --json` output)", path, line_number) from None
-        if not isinstance(alert, dict) or alert.get("type") != "alert":
+        if not isinstance(alert, dict) or alert.get("type") not in ("alert", "victim"):
             continue
         counts["alerts"] += 1
-        victim = alert.get("victim")
-        if (alert.get("stage") != "flood" or alert.get("kind") != "rule" or not isinstance(victim, str)
-                or LEVELS.get(str(alert.get("level")), 2) < LEVELS[min_level]):
-            continue
+        if alert["type"] == "victim":  # the hunt's exact victim list: flood signals, medium and above
+            victim = alert.get("number")
+            if not isinstance(victim, str) or LEVELS["medium"] < LEVELS[min_level]:
+                continue
+        else:  # per-victim alerts, as earlier hunts wrote them
+            victim = alert.get("victim")
+            if (alert.get("stage") != "flood" or alert.get("kind") != "rule" or not isinstance(victim, str)
+                    or LEVELS.get(str(alert.get("level")), 2) < LEVELS[min_level]):
+                continue
         value = hasher.number(victim)
         if value is None:
             continue

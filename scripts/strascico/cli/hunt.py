@@ -32,7 +32,8 @@ def _who(alert) -> str:  # type: ignore[no-untyped-def]
 @click.option("--until", default=None, help="End (default: now).")
 @click.option("--rules", "paths", multiple=True, type=click.Path(path_type=Path), help="Rule files/folders (default rules/).")
 @click.option("--index-prefix", default=DEFAULT_INDEX_PREFIX, show_default=True, help="Hunt <prefix>-<logsource>-*.")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines: one alert per line, then one summary line.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON lines: one per alert, one per flood victim (type victim), then one summary line.")
 @click.option("--top", default=40, show_default=True, help="Table rows (most severe first); --json prints all.")
 def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, until: str | None,
          paths: tuple[Path, ...], index_prefix: str, as_json: bool, top: int) -> int:
@@ -59,6 +60,9 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
     if as_json:
         for alert in result.alerts:
             sys.stdout.write(json.dumps(alert.to_dict(), sort_keys=True) + "\n")
+        for number, victim in sorted(result.victims.items()):  # who the flood reached (for `attribute`)
+            sys.stdout.write(json.dumps({"type": "victim", "number": number, "exposed": victim.exposed,
+                                         "first": victim.first}, sort_keys=True) + "\n")
         sys.stdout.write(json.dumps(summary, sort_keys=True, default=str) + "\n")
     else:
         ranked = sorted(result.alerts, key=lambda a: (LEVELS.get(a.level, 9), a.first))[:top]
