@@ -91,3 +91,27 @@ def test_cli_json_lines(es_url: str, hunted: Hunter) -> None:
     assert sorted((v["number"], v["exposed"]) for v in victims) == [
         (f"+39335123450{i}", i < 4) for i in range(6)]
     assert {"first", "rule", "level", "victim", "actor", "people", "count"} <= set(lines[0])
+
+
+def test_a_shard_that_fails_stops_the_hunt_instead_of_hiding_events(es_client: Elasticsearch, es_url: str) -> None:
+    """One of two indices maps the caller as text, so its shard cannot aggregate on it. Before,
+    the hunt took the other shard's answer as the whole truth; a circuit breaker tripping on a
+    busy node did the same, silently dropping alerts."""
+    prefix = "strascico-partialtest"
+    area = ScratchPrefix(es_client, prefix)
+    area.install()
+    try:
+        text_caller = {"properties": {"telephony": {"properties": {"caller": {"properties": {
+            "number": {"type": "text"}}}}}}}
+        es_client.indices.create(index=f"{prefix}-telephony-text", mappings=text_caller)
+        bulk_index(es_client, [(f"{prefix}-telephony-{kind}", wangiri(i, "+393351234500", True, i))
+                               for i, kind in enumerate(("good", "text"))])
+        es_client.indices.refresh(index=f"{prefix}-*")
+        done = run_cli("hunt", "--es-url", es_url, "--index-prefix", prefix, "--since", "2024-01-01", "--json")
+        assert done.returncode == 2, done.stdout
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "1 of 2 shards failed" in lines[0] and "Traceback" not in done.stderr
+        assert lines[0].startswith("error: rule ")  # names the rule whose answer was partial
+        assert "telephony.caller.number" in lines[0]  # and the reason: the field that could not aggregate
+    finally:
+        area.remove()

@@ -16,10 +16,14 @@ from typing import Any, Iterator
 from elasticsearch import Elasticsearch
 
 from ..correlate.search import query_body
+from ..es.responses import complete
 from .entities import CONTACT_CATEGORIES, EXPOSED_FIELD, GROUP_BY_ACTOR, entity_fields
 
-PAGE = 2000
+PAGE = 500  # buckets per page: each holds top hits and a cardinality sketch in the node's heap
 EVIDENCE = 3
+# distinct victims counted (near) exactly up to this; its memory is taken per bucket, and 40,000
+# tripped the request circuit breaker of a 512 MB node with a few rules running at once
+PEOPLE_EXACT_UP_TO = 3000
 
 
 @dataclass
@@ -54,7 +58,7 @@ def _iso(millis: float | None) -> str:
 
 
 def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str, since: str | None,
-                   until: str | None) -> Iterator[dict[str, Any]]:
+                   until: str | None, rule: str = "") -> Iterator[dict[str, Any]]:
     """Buckets {victim, actor, direction, people, exposed_people, count, first, last, event_ids}."""
     victim, actor = entity_fields(category)
     contact = category in CONTACT_CATEGORIES
@@ -73,7 +77,7 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
                             "latest": {"top_hits": {"size": 1, "_source": False, "docvalue_fields": ["event.id"],
                                                     "sort": [{"@timestamp": "desc"}]}}}
     if per_actor:
-        people = {"cardinality": {"field": victim, "precision_threshold": 40000}}
+        people = {"cardinality": {"field": victim, "precision_threshold": PEOPLE_EXACT_UP_TO}}
         aggs["people"] = people
         if contact:
             aggs["exposed"] = {"filter": {"term": {EXPOSED_FIELD: True}}, "aggs": {"people": people}}
@@ -85,7 +89,7 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
         response = client.search(index=index, query=query_body(lucene, since, until), size=0,
                                  aggs={"hits": {"composite": composite, "aggs": aggs}},
                                  ignore_unavailable=True, allow_no_indices=True)
-        result = response.get("aggregations", {}).get("hits")
+        result = complete(response, f"rule {rule or lucene[:80]!r}").get("aggregations", {}).get("hits")
         if not result:
             return
         for bucket in result["buckets"]:

@@ -7,6 +7,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from ..cases import flatten
+from ..es.responses import complete
 
 
 def evidence_events(client: Elasticsearch, prefix: str, event_ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -15,7 +16,8 @@ def evidence_events(client: Elasticsearch, prefix: str, event_ids: set[str]) -> 
     ids = sorted(event_ids)
     for start in range(0, len(ids), 1000):
         batch = ids[start:start + 1000]
-        response = client.search(index=f"{prefix}-*", query={"terms": {"event.id": batch}}, size=len(batch))
+        response = complete(client.search(index=f"{prefix}-*", query={"terms": {"event.id": batch}}, size=len(batch)),
+                            "evidence events")
         for hit in response["hits"]["hits"]:
             event = flatten(hit["_source"])
             found[str(event.get("event.id"))] = event

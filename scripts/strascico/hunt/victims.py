@@ -14,6 +14,7 @@ from elasticsearch import Elasticsearch
 from sigma.pipelines.strascico.pipeline import index_pattern
 
 from ..correlate.search import query_body
+from ..es.responses import complete
 from .entities import EXPOSED_FIELD
 
 PAGE = 5000
@@ -51,7 +52,7 @@ def flood_victims(client: Elasticsearch, prefix: str, queries: dict[str, list[st
                                      aggs={"v": {"composite": composite,
                                                  "aggs": {"first": {"min": {"field": "@timestamp"}}}}},
                                      ignore_unavailable=True, allow_no_indices=True)
-            result = response.get("aggregations", {}).get("v")
+            result = complete(response, f"flood victims in {category}").get("aggregations", {}).get("v")
             if not result:
                 break
             for bucket in result["buckets"]:

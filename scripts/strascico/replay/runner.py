@@ -19,11 +19,11 @@ from ..check.queries import SYNTAX_CHECKS
 from ..correlate import run_plan
 from ..es.bulk import bulk_index
 from ..es.connection import api_error_reason
+from ..es.responses import complete
 from ..es.templates import build_templates
 from ..pack import RuleFile
 from .plan import SYNTAX_ONLY_TARGETS, CaseRun, RulePlan, build_plans
 from .results import CaseResult
-
 
 
 def new_test_prefix() -> str:
@@ -61,7 +61,7 @@ def _delete_quietly(delete: Callable[..., Any], name: str) -> None:
 
 
 def _count(client: Elasticsearch, index: str, query: dict[str, Any]) -> int:
-    response = client.search(index=index, query=query, size=0, track_total_hits=True)
+    response = complete(client.search(index=index, query=query, size=0, track_total_hits=True), f"count in {index}")
     return int(response["hits"]["total"]["value"])
 
 

@@ -9,6 +9,7 @@ from sigma.pipelines.strascico.pipeline import index_pattern
 from sigma.pipelines.strascico.taxonomy import load_taxonomy
 
 from ..correlate.search import time_range
+from ..es.responses import complete
 
 
 def coverage(client: Elasticsearch, prefix: str, since: str | None, until: str | None) -> dict[str, Any]:
@@ -26,6 +27,7 @@ def coverage(client: Elasticsearch, prefix: str, since: str | None, until: str |
                                        "last": {"max": {"field": "@timestamp", "format": "strict_date_time_no_millis"}},
                                        "days": {"date_histogram": histogram}},
                                  ignore_unavailable=True, allow_no_indices=True, track_total_hits=True)
+        complete(response, f"coverage of {category}")
         total = response["hits"]["total"]["value"]
         if not total:
             result["never_ingested"].append(category)

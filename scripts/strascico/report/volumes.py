@@ -6,6 +6,8 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from ..es.responses import complete
+
 TOP_CODES = 6
 MAX_SERIES = 10  # one colour each in the chart's palette
 
@@ -23,7 +25,7 @@ def foreign_contacts_per_day(client: Elasticsearch, prefix: str) -> tuple[list[s
                                                               "size": TOP_CODES}}}}}}}
     response = client.search(index=f"{prefix}-telephony-*,{prefix}-messaging-*", query=query, size=0, aggs=aggs,
                              ignore_unavailable=True, allow_no_indices=True)
-    buckets = response.get("aggregations", {}).get("days", {}).get("buckets", [])
+    buckets = complete(response, "daily contact volumes").get("aggregations", {}).get("days", {}).get("buckets", [])
     days = [b["key_as_string"] for b in buckets]
     series: dict[str, list[int]] = {}
     for index, day in enumerate(buckets):
