@@ -22,7 +22,7 @@ from sigma.backends.elasticsearch import EqlBackend, ESQLBackend
 from sigma.collection import SigmaCollection
 from sigma.pipelines.strascico import strascico_pipeline
 
-from strascico.correlate import run_plan
+from strascico.correlate import run_plan, run_plans
 from strascico.correlate.plans import PlanBuilder
 from strascico.es.bulk import bulk_index
 from strascico.pack import load_pack
@@ -150,3 +150,70 @@ def test_one_alert_per_episode_and_a_new_one_after_a_quiet_gap(alerts) -> None: 
     assert [(a["first"], a["last"], a["value"]) for a in got] == [
         ("2025-01-14T10:00:00Z", "2025-01-14T10:04:00Z", 5),  # the strongest window of the episode
         ("2025-01-14T15:00:00Z", "2025-01-14T15:02:00Z", 3)]
+
+
+def test_the_prefilter_reads_only_groups_that_can_alert(es_client: Elasticsearch, area: ScratchPrefix,
+                                                        tmp_path: Path) -> None:
+    """Bucket counts rule out quiet groups before any hit is read — never a group that alerts:
+    the burst below has 2 calls in each clock hour and alerts only through the sliding window."""
+    from strascico.correlate.prefilter import candidate_groups
+
+    quiet = [call(f"1{h}:{m}0:00", caller=f"+23480312345{h}{m}") for h in range(4) for m in range(3)]
+    burst = [call(t, caller="+8801712345660") for t in ("10:40:00", "10:50:00", "11:05:00", "11:15:00")]
+    plan, index = _indexed_plan(es_client, tmp_path, correlation("event_count", {"gte": 4}), quiet + burst)
+    assert candidate_groups(es_client, plan, lambda c: index, None, None) == {("+8801712345660",)}
+    found = run_plan(es_client, plan, lambda c: index)
+    assert [a.group for a in found] == [{"telephony.caller.number": "+8801712345660"}]
+    assert candidate_groups(es_client, _plan_of(tmp_path / "lte", correlation("event_count", {"lte": 1})),
+                            lambda c: index, None, None) is None  # 'at most': a quiet group can alert
+
+
+def test_the_prefilter_changes_no_alert(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path) -> None:
+    """Random traffic over many groups, every executable type and operator: the alerts with the
+    prefilter equal, field by field, the alerts of reading every hit."""
+    import random
+
+    rng = random.Random(7)
+    events = [call(f"{rng.randrange(8, 16):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}",
+                   caller=f"+2348031234{rng.randrange(25):03d}", callee=f"+39335123{rng.randrange(12):04d}",
+                   disposition=rng.choice(["no_answer", "no_answer", "answered"])) for _ in range(600)]
+    rules = [correlation("event_count", {op: n}, timespan=span) for op in ("gte", "gt") for n in (3, 6)
+             for span in ("10m", "1h")]
+    rules += [correlation("value_count", {"gte": n, "field": "telephony.callee.number"}, timespan="30m")
+              for n in (2, 4)]
+    rules += [correlation(kind, None, rules=["missed_call", "answered_call"], timespan="20m")
+              for kind in ("temporal", "temporal_ordered")]
+    rules += [correlation("event_count", {"lt": 2}, timespan="15m")]
+    _, index = _indexed_plan(es_client, tmp_path, rules[0], events)
+    plans = [_plan_of(tmp_path / f"r{number}", rule) for number, rule in enumerate(rules)]
+    exact = [[a.to_dict() for a in run_plan(es_client, plan, lambda c: index, prefilter=False)] for plan in plans]
+    for plan, rule, expected in zip(plans, rules, exact):
+        assert [a.to_dict() for a in run_plan(es_client, plan, lambda c: index)] == expected, rule["correlation"]
+    # all plans at once: each base query read once and shared, prefilter on
+    shared = run_plans(es_client, plans, lambda c: index)
+    assert [[a.to_dict() for a in alerts] for alerts in shared] == exact
+    assert sum(bool(e) for e in exact) >= len(rules) - 2  # the comparison is about alerts, not empty lists
+
+
+def test_ordered_temporal_with_both_rules_at_the_same_instant(alerts) -> None:  # type: ignore[no-untyped-def]
+    """Hits of two base queries are merged by time; within one second the earlier-listed rule
+    must still come first, whichever order Elasticsearch returns them in."""
+    ordered = correlation("temporal_ordered", None, rules=["missed_call", "answered_call"])
+    for events in ([call("10:00:00"), call("10:00:00", disposition="answered")],
+                   [call("10:00:00", disposition="answered"), call("10:00:00")]):
+        assert len(alerts(ordered, events)) == 1
+
+
+def _plan_of(folder: Path, rule: dict):  # type: ignore[no-untyped-def]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bases.yml").write_text(yaml.safe_dump_all(BASES))
+    (folder / "corr.yml").write_text(yaml.safe_dump(rule))
+    files = load_pack([folder])
+    return PlanBuilder(files).plan(next(r for f in files for r in f.rules if r.title == "Correlation Under Test"))
+
+
+def _indexed_plan(client: Elasticsearch, tmp_path: Path, rule: dict, events: list[dict]):  # type: ignore[no-untyped-def]
+    index = f"strascico-corrtest-telephony-{tmp_path.name.lower()}"
+    assert bulk_index(client, [(index, e) for e in events]).indexed == len(events)
+    client.indices.refresh(index=index)
+    return _plan_of(tmp_path / "plan", rule), index

@@ -1,38 +1,169 @@
-"""Running correlation plans on Elasticsearch: stream each base rule's hits, merge, slide windows."""
+"""Running correlation plans on Elasticsearch: read each base rule's hits once, slide windows.
+
+A pack's correlations often share a base rule (three flood correlations all count the same
+foreign calls, grouped by caller, by employee, by range). Reading those hits once per base
+query — not once per correlation — and handing each hit to every plan that wants it is what
+keeps a hunt over millions of events within seconds. Groups that cannot reach a threshold are
+ruled out from bucket counts first (prefilter.py), so only their candidates' hits are read.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+import heapq
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 from elasticsearch import Elasticsearch
 from sigma.backends.strascico.correlation import CorrelationPlan
 
-from .search import epoch, query_body, stream_hits
-from .window import Alert, CorrelatedEvent, evaluate, ordered
+from .prefilter import PrefilterUnavailable, candidate_groups
+from .search import epoch_of_millis, query_body, stream_hits
+from .window import Alert, CorrelatedEvent, WindowEvaluator
 
 IndexFor = Callable[[str], str]  # logsource category → index pattern
-
-
-def _events(client: Elasticsearch, plan: CorrelationPlan, base_index: int, index_for: IndexFor,
-            since: str | None, until: str | None) -> Iterator[CorrelatedEvent]:
-    base = plan.bases[base_index]
-    fields = sorted(plan.fields)
-    for hit in stream_hits(client, index_for(base.category), query_body(base.query, since, until), fields):
-        group = tuple(hit.get(f) for f in base.group_fields)
-        if any(v is None or isinstance(v, list) for v in group):
-            continue  # Sigma groups by the field's value; events without it do not count
-        value = hit.get(base.value_field) if base.value_field else None
-        if base.value_field and value is None:
-            continue
-        stamp = hit.get("@timestamp")
-        if stamp is None:
-            continue
-        yield CorrelatedEvent(epoch(stamp), base_index, group, value if not isinstance(value, list) else tuple(value),
-                              str(hit.get("event.id") or hit["_id"]))
+MAX_TERMS = 60_000  # candidate values per group field in one terms filter (Elasticsearch allows 65,536)
+PREFILTERS_AT_ONCE = 3
+PRUNE_EVERY = 50_000  # events per plan between forgetting groups with empty windows
+NOTHING: dict[str, Any] = {"match_none": {}}
 
 
 def run_plan(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, since: str | None = None,
-             until: str | None = None) -> list[Alert]:
-    """Alerts of one correlation over the indices `index_for` names, in [since, until]."""
-    streams = [_events(client, plan, i, index_for, since, until) for i in range(len(plan.bases))]
-    return evaluate(plan, ordered(streams))
+             until: str | None = None, prefilter: bool = True) -> list[Alert]:
+    """Alerts of one correlation over the indices `index_for` names, in [since, until].
+    `prefilter=False` reads every group (the reference the prefilter is tested against)."""
+    return run_plans(client, [plan], index_for, since, until, prefilter)[0]
+
+
+def run_plans(client: Elasticsearch, plans: list[CorrelationPlan], index_for: IndexFor, since: str | None = None,
+              until: str | None = None, prefilter: bool = True) -> list[list[Alert]]:
+    """Alerts of each plan (in the order given), every distinct base query read once."""
+    with ThreadPoolExecutor(max_workers=PREFILTERS_AT_ONCE) as pool:  # Elasticsearch counts them side by side
+        candidates = list(pool.map(lambda plan: _candidates(client, plan, index_for, since, until) if prefilter
+                                   else None, plans))
+    consumers = [_Consumer(plan, groups) for plan, groups in zip(plans, candidates)]
+    sources = _sources(consumers, index_for)
+    streams = [_rows(client, number, source, since, until) for number, source in enumerate(sources)]
+    for _, source_index, row in heapq.merge(*streams, key=lambda item: item[0]):
+        for consumer, base_index in sources[source_index].readers:
+            consumer.take(row, base_index)
+    return [consumer.finish() for consumer in consumers]
+
+
+def _candidates(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, since: str | None,
+                until: str | None) -> set[tuple[Any, ...]] | None:
+    try:
+        candidates = candidate_groups(client, plan, index_for, since, until)
+    except PrefilterUnavailable:
+        return None
+    if candidates is not None and len(candidates) > MAX_TERMS:
+        return None  # too many for a terms filter: reading every group is simpler and exact
+    return candidates
+
+
+@dataclass
+class _Consumer:
+    """One plan's evaluator, fed the hits of its base rules in (time, base rule, id) order."""
+
+    plan: CorrelationPlan
+    candidates: set[tuple[Any, ...]] | None  # None: every group
+    evaluator: WindowEvaluator = field(init=False)
+    ties: list[CorrelatedEvent] = field(default_factory=list)  # events at the current time
+    fed: int = 0
+
+    def __post_init__(self) -> None:
+        self.evaluator = WindowEvaluator(self.plan)
+
+    def take(self, row: dict[str, Any], base_index: int) -> None:
+        if self.candidates is not None:  # most hits of a shared read belong to another plan's groups
+            try:
+                if tuple(row.get(f) for f in self.plan.bases[base_index].group_fields) not in self.candidates:
+                    return
+            except TypeError:
+                return  # a multi-valued group field (a list): not a group, as in _event
+        event = _event(self.plan, base_index, row)
+        if event is None:
+            return
+        if self.ties and self.ties[0].time != event.time:
+            self._flush()
+        self.ties.append(event)
+
+    def _flush(self) -> None:
+        # Hits of several base queries arrive merged by time only; within one instant the
+        # order is base rule, then id — temporal_ordered needs the earlier rule first.
+        self.ties.sort(key=lambda e: (e.base, e.event_id))
+        for event in self.ties:
+            self.evaluator.feed(event)
+            self.fed += 1
+            if self.fed % PRUNE_EVERY == 0:
+                self.evaluator.prune(event.time)
+        self.ties = []
+
+    def finish(self) -> list[Alert]:
+        self._flush()
+        return self.evaluator.finish()
+
+
+def _event(plan: CorrelationPlan, base_index: int, row: dict[str, Any]) -> CorrelatedEvent | None:
+    base = plan.bases[base_index]
+    group = tuple(row.get(f) for f in base.group_fields)
+    if any(v is None or isinstance(v, list) for v in group):
+        return None  # Sigma groups by the field's value; events without it do not count
+    value = row.get(base.value_field) if base.value_field else None
+    if base.value_field and value is None:
+        return None
+    return CorrelatedEvent(row["@timestamp"], base_index, group,
+                           tuple(value) if isinstance(value, list) else value, str(row.get("event.id") or row["_id"]))
+
+
+@dataclass
+class _Source:
+    """One distinct base query (index + Lucene) and the plans' bases that read it."""
+
+    index: str
+    lucene: str
+    readers: list[tuple[_Consumer, int]] = field(default_factory=list)
+
+    @property
+    def fields(self) -> list[str]:
+        return sorted(set().union(*(consumer.plan.fields for consumer, _ in self.readers)))
+
+    def group_filter(self) -> dict[str, Any] | None:
+        """Hits of any reader's candidate groups; None when a reader wants every group."""
+        clauses = []
+        for consumer, base_index in self.readers:
+            fields = consumer.plan.bases[base_index].group_fields
+            if consumer.candidates is None or (consumer.candidates and not fields):
+                return None  # every group, or the one group of a rule without group-by
+            if consumer.candidates:  # a superset when grouping by several fields: exact after take()
+                clauses.append({"bool": {"filter": [
+                    {"terms": {name: sorted({g[i] for g in consumer.candidates}, key=repr)}}
+                    for i, name in enumerate(fields)]}})
+        return {"bool": {"should": clauses, "minimum_should_match": 1}} if clauses else NOTHING
+
+
+def _sources(consumers: list[_Consumer], index_for: IndexFor) -> list[_Source]:
+    by_query: dict[tuple[str, str], _Source] = {}
+    for consumer in consumers:
+        for base_index, base in enumerate(consumer.plan.bases):
+            index = index_for(base.category)
+            source = by_query.setdefault((index, base.query), _Source(index, base.query))
+            source.readers.append((consumer, base_index))
+    return list(by_query.values())
+
+
+def _rows(client: Elasticsearch, number: int, source: _Source, since: str | None, until: str | None) -> Iterator[
+        tuple[float, int, dict[str, Any]]]:
+    """(time, source number, hit with @timestamp in epoch seconds), oldest first."""
+    query = query_body(source.lucene, since, until)
+    groups = source.group_filter()
+    if groups is NOTHING:
+        return  # no reader has a candidate group
+    if groups is not None:
+        query["bool"]["filter"].append(groups)
+    for row in stream_hits(client, source.index, query, source.fields):
+        stamp = row.get("@timestamp")
+        if stamp is None or isinstance(stamp, list):
+            continue
+        row["@timestamp"] = epoch_of_millis(stamp)
+        yield row["@timestamp"], number, row

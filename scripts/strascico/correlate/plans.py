@@ -5,7 +5,11 @@ from __future__ import annotations
 import copy
 
 from sigma.backends.strascico import StrascicoLuceneBackend
-from sigma.backends.strascico.correlation import CorrelationNotSupported, CorrelationPlan, compile_correlation
+from sigma.backends.strascico.correlation import (
+    CorrelationNotSupported,
+    CorrelationPlan,
+    compile_correlation,
+)
 from sigma.correlations import SigmaCorrelationRule
 from sigma.pipelines.strascico import strascico_pipeline
 from sigma.rule import SigmaRule

@@ -6,16 +6,27 @@ Memory holds one page.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any, Iterator
 
-from elasticsearch import Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch
+
+from ..es.responses import SHARDS_FILTER, complete
 
 PAGE = 5000
+FILTER_PATH = f"pit_id,hits.hits._id,hits.hits.fields,hits.hits.sort,{SHARDS_FILTER}"  # nothing we do not read
 
 
 def epoch(value: str) -> float:
+    """Epoch seconds of an ISO time."""
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def epoch_of_millis(value: str | int | float) -> float:
+    """Epoch seconds of `epoch_millis` as streamed hits carry @timestamp ("1736820780000",
+    with a fraction on date_nanos fields)."""
+    return float(value) / 1000
 
 
 def time_range(since: str | None, until: str | None) -> dict[str, Any] | None:
@@ -33,30 +44,69 @@ def query_body(lucene: str, since: str | None = None, until: str | None = None) 
 
 def stream_hits(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str],
                 page: int = PAGE) -> Iterator[dict[str, Any]]:
-    """Each hit as {"_id", "_index", "@timestamp", <field>: first value...}, oldest first."""
-    pit = client.open_point_in_time(index=index, keep_alive="2m", ignore_unavailable=True)["id"]
-    after: list[Any] | None = None
+    """Each hit as {"_id", "@timestamp" (epoch_millis), <field>: value or list...}, oldest first.
+
+    Values come from doc values, not from each hit's _source: several times faster on millions
+    of hits. A field without doc values (a text field) makes the first page fail; then the
+    fields API reads them from _source instead.
+    """
     try:
-        while True:
-            kwargs: dict[str, Any] = {"search_after": after} if after else {}
+        yield from _stream(client, index, query, fields, page, doc_values=True)
+    except _NoDocValues:
+        yield from _stream(client, index, query, fields, page, doc_values=False)
+
+
+class _NoDocValues(Exception):
+    pass
+
+
+def _stream(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str], page: int,
+            doc_values: bool) -> Iterator[dict[str, Any]]:
+    wanted: dict[str, Any]
+    if doc_values:
+        wanted = {"docvalue_fields": [{"field": f, "format": "epoch_millis"} if f == "@timestamp" else f
+                                      for f in fields]}
+    else:
+        wanted = {"fields": [{"field": f, "format": "epoch_millis"} if f == "@timestamp" else {"field": f}
+                             for f in fields]}
+
+    def fetch(pit: str, after: list[Any] | None) -> dict[str, Any]:
+        try:
             response = client.search(
                 query=query, size=page, pit={"id": pit, "keep_alive": "2m"},
                 sort=[{"@timestamp": {"order": "asc", "format": "strict_date_optional_time_nanos"}},
                       {"_shard_doc": "asc"}],
-                fields=[{"field": f} for f in fields], source=False, track_total_hits=False, **kwargs,
-            )
-            hits = response["hits"]["hits"]
-            pit = response.get("pit_id", pit)
-            for hit in hits:
-                values = hit.get("fields", {})
-                row = {name: vals[0] if len(vals) == 1 else vals for name, vals in values.items()}
-                row["_id"], row["_index"] = hit["_id"], hit["_index"]
-                yield row
-            if len(hits) < page:
-                return
-            after = hits[-1]["sort"]
-    finally:
+                source=False, track_total_hits=False, filter_path=FILTER_PATH, **wanted,
+                **({"search_after": after} if after else {}))
+        except BadRequestError:
+            if doc_values and after is None:
+                raise _NoDocValues from None
+            raise
+        return complete(response, f"hits of {index}")
+
+    pit = client.open_point_in_time(index=index, keep_alive="2m", ignore_unavailable=True)["id"]
+    # The next page is asked for as soon as this one arrives: Elasticsearch finds it while
+    # Python works through this one.
+    with ThreadPoolExecutor(max_workers=1) as fetcher:
         try:
-            client.close_point_in_time(id=pit)
-        except Exception:  # noqa: BLE001 - the PIT expires by itself; never mask the real error
-            pass
+            pending = fetcher.submit(fetch, pit, None)
+            while True:
+                response = pending.result()
+                hits = response.get("hits", {}).get("hits", [])
+                pit = response.get("pit_id", pit)
+                if len(hits) == page:
+                    pending = fetcher.submit(fetch, pit, hits[-1]["sort"])
+                for hit in hits:
+                    values = hit.get("fields", {})
+                    row = {name: vals[0] if len(vals) == 1 else vals for name, vals in values.items()}
+                    row["_id"] = hit["_id"]
+                    yield row
+                if len(hits) < page:
+                    return
+        finally:
+            if not pending.cancel():
+                wait([pending])  # a page in flight finishes before its PIT is closed
+            try:
+                client.close_point_in_time(id=pit)
+            except Exception:  # noqa: BLE001 - the PIT expires by itself; never mask the real error
+                pass

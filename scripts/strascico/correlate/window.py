@@ -15,16 +15,15 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from sigma.backends.strascico.correlation import CorrelationPlan
 
 MAX_EVIDENCE_IDS = 100
 
 
-@dataclass(frozen=True)
-class CorrelatedEvent:
-    """What the evaluator needs of one base-rule match."""
+class CorrelatedEvent(NamedTuple):
+    """What the evaluator needs of one base-rule match (a tuple: hunts build millions)."""
 
     time: float  # epoch seconds
     base: int  # index of the base rule in plan.bases
@@ -75,16 +74,26 @@ class WindowEvaluator:
         self.plan = plan
         self.groups: dict[tuple[Any, ...], _GroupState] = {}
         self.alerts: list[Alert] = []
+        # Only what this plan's measure needs is kept up to date: a hunt feeds millions of events.
+        # (a duplicate event — same id twice — changes no distinct count, only an event count)
+        self._dedupe = plan.type == "event_count"
+        self._count_values = plan.type == "value_count"
+        self._count_bases = plan.type == "temporal"
 
     def feed(self, event: CorrelatedEvent) -> None:
-        state = self.groups.setdefault(event.group, _GroupState())
+        state = self.groups.get(event.group)
+        if state is None:  # not setdefault: building a state per event cost more than the rest of feed()
+            state = self.groups[event.group] = _GroupState()
         self._expire(state, event.time)
-        if state.ids[event.event_id] and self.plan.type in ("event_count", "value_count"):
-            return  # one event matched by two of the referenced rules counts once
-        state.ids[event.event_id] += 1
+        if self._dedupe:
+            if state.ids[event.event_id]:
+                return  # one event matched by two referenced rules (or indexed twice) counts once
+            state.ids[event.event_id] += 1
         state.window.append(event)
-        state.values[event.value] += 1
-        state.per_base[event.base] += 1
+        if self._count_values:
+            state.values[event.value] += 1
+        if self._count_bases:
+            state.per_base[event.base] += 1
         measure = self._measure(state, event)
         if measure is None:
             return  # temporal_ordered decides only at events of its last rule
@@ -96,17 +105,15 @@ class WindowEvaluator:
 
     def _expire(self, state: _GroupState, now: float) -> None:
         horizon = now - self.plan.timespan_s
-        while state.window and state.window[0].time < horizon:
-            old = state.window.popleft()
-            state.ids[old.event_id] -= 1
-            if not state.ids[old.event_id]:
-                del state.ids[old.event_id]
-            state.values[old.value] -= 1
-            if not state.values[old.value]:
-                del state.values[old.value]
-            state.per_base[old.base] -= 1
-            if not state.per_base[old.base]:
-                del state.per_base[old.base]
+        window = state.window
+        while window and window[0].time < horizon:
+            old = window.popleft()
+            if self._dedupe:
+                _decrement(state.ids, old.event_id)
+            if self._count_values:
+                _decrement(state.values, old.value)
+            if self._count_bases:
+                _decrement(state.per_base, old.base)
 
     def _measure(self, state: _GroupState, event: CorrelatedEvent) -> int | None:
         kind = self.plan.type
@@ -161,13 +168,24 @@ class WindowEvaluator:
             if state.episode is not None:
                 self.alerts.append(state.episode)
                 state.episode = None
-        return sorted(self.alerts, key=lambda a: (a.first, sorted(a.group.items())))
+        return sorted(self.alerts, key=alert_order)
 
     def prune(self, now: float) -> None:
         """Forget groups with nothing left in their window (bounded memory on long hunts)."""
         for key in [k for k, s in self.groups.items() if s.episode is None and
                     (not s.window or s.window[-1].time < now - self.plan.timespan_s)]:
             del self.groups[key]
+
+
+def _decrement(counter: Counter, key: Any) -> None:
+    counter[key] -= 1
+    if not counter[key]:
+        del counter[key]
+
+
+def alert_order(alert: Alert) -> tuple[Any, ...]:
+    """Alerts by first time, then group."""
+    return alert.first, sorted(alert.group.items())
 
 
 def _round_robin(evidence: dict[int, list[str]]) -> list[str]:
