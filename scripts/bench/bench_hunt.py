@@ -3,7 +3,9 @@
 Ingests a simulation (default large, ≥ 2M events) into a running node once (under the prefix
 `strascico-bench`), then times `strascico hunt` (every base and correlation rule) in a child
 process — reporting its peak RSS — and, in the same run, one terms aggregation over all the
-same indices. Goal: the full pack within 15× one aggregation.
+same indices. Goal: the full pack within 15× one aggregation. Both are timed after clearing
+the indices' caches; the aggregation is also shown warm (its best of three), for a ratio that
+flatters nothing.
 
     strascico es up && python scripts/bench/bench_hunt.py [--size large]
 """
@@ -46,10 +48,18 @@ def main() -> None:
         print(f"ingested {indexed} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     period = truth["period"]
     aggregation = {"callers": {"terms": {"field": "telephony.caller.number", "size": 10000}}}
-    client.search(index=f"{PREFIX}-*", size=0, request_cache=False, aggs=aggregation)  # warm, like the hunt's
-    started = time.perf_counter()
-    client.search(index=f"{PREFIX}-*", size=0, request_cache=False, aggs=aggregation)
-    agg_s = time.perf_counter() - started
+
+    def terms_aggregation() -> float:
+        started = time.perf_counter()
+        client.search(index=f"{PREFIX}-*", size=0, request_cache=False, aggs=aggregation)
+        return time.perf_counter() - started
+
+    # Both start from the same state: caches cleared (global ordinals, query and request
+    # caches), the operating system's file cache warm from the ingest or an earlier run.
+    client.indices.clear_cache(index=f"{PREFIX}-*")
+    agg_cold = terms_aggregation()
+    agg_warm = min(terms_aggregation() for _ in range(3))
+    client.indices.clear_cache(index=f"{PREFIX}-*")
     started = time.perf_counter()
     hunt = subprocess.run([sys.executable, "-m", "strascico", "hunt", "--es-url", url, "--index-prefix", PREFIX,
                            "--since", period["start"], "--until", period["end"], "--json",
@@ -61,12 +71,12 @@ def main() -> None:
     lines = hunt.stdout.splitlines()
     summary = json.loads(lines[-1]) if lines else {}
     print(f"index        : {indexed} events under {PREFIX}-*")
-    print(f"terms agg    : {agg_s:7.2f} s")
-    print(f"hunt (all)   : {hunt_s:7.2f} s  exit {hunt.returncode}, {summary.get('alerts')} alerts "
-          f"from {summary.get('rules_run')} rules")
-    print(f"ratio        : {hunt_s / agg_s:7.1f}x  (goal <= 15x)")
+    print(f"terms agg    : {agg_cold:7.2f} s after a cache clear, {agg_warm:.2f} s warm (best of 3)")
+    print(f"hunt (all)   : {hunt_s:7.2f} s after a cache clear, exit {hunt.returncode}, {summary.get('alerts')} alerts "
+          f"from {summary.get('rules_run')} rules (process start, rule loading and conversion included)")
+    print(f"ratio        : {hunt_s / agg_cold:7.1f}x the cleared-cache aggregation, {hunt_s / agg_warm:.1f}x the warm one"
+          "  (goal <= 15x)")
     print(f"peak RSS of the hunter process: {rss:.0f} MB")
-
 
 if __name__ == "__main__":
     main()

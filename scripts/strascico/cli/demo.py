@@ -68,7 +68,7 @@ def demo(size: str, seed: int, out: Path, rules_dir: Path, es_url: str | None, c
         _step("hunting with every rule")
         observed = {category for report in run.ingest for category in report.logsources}
         run.hunt, run.score = hunt_and_score(client, rules_dir, DEMO_PREFIX, truth, observed,
-                                             progress=lambda rules: progress(rules, "hunting", total=len(rules)))
+                                             progress=lambda rules, total: progress(rules, "hunting", total=total))
         days, series = foreign_contacts_per_day(client, DEMO_PREFIX)
     data = report_data(run, days, series)
     out.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
     with connect(es_url, ca_cert, insecure, start_local=False) as (settings, _):
         hunter = Hunter(settings.client(), files, index_prefix)
         result = hunter.run(date_bound(since), date_bound(until),
-                            progress=lambda rules: progress(rules, "hunting", total=len(rules)))
+                            progress=lambda rules, total: progress(rules, "hunting", total=total))
     summary = result.summary()
     if as_json:
         for alert in result.alerts:

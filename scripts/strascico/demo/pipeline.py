@@ -84,7 +84,7 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
 
 
 def hunt_and_score(client: Elasticsearch, rules: Path, prefix: str, truth: dict[str, Any], observed: set[str],
-                   progress: Callable = lambda x: x) -> tuple[HuntResult, Score]:
+                   progress: Callable = lambda items, total: items) -> tuple[HuntResult, Score]:
     """Hunt over the truth's period and score; `observed` = logsources that have ingested data."""
     period = truth.get("period", {})
     hunter = Hunter(client, load_pack([rules]), prefix)
