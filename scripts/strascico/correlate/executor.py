@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from elasticsearch import Elasticsearch
-from sigma.backends.strascico.correlation import CorrelationPlan
+from sigma.backends.strascico.correlation import BaseQuery, CorrelationPlan
 
 from .prefilter import PrefilterUnavailable, candidate_groups
 from .search import epoch_of_millis, query_body, stream_hits
@@ -75,13 +75,15 @@ class _Consumer:
         self.evaluator = WindowEvaluator(self.plan)
 
     def take(self, row: dict[str, Any], base_index: int) -> None:
+        base = self.plan.bases[base_index]
+        group = tuple(map(row.get, base.group_fields))
         if self.candidates is not None:  # most hits of a shared read belong to another plan's groups
             try:
-                if tuple(row.get(f) for f in self.plan.bases[base_index].group_fields) not in self.candidates:
+                if group not in self.candidates:
                     return
             except TypeError:
                 return  # a multi-valued group field (a list): not a group, as in _event
-        event = _event(self.plan, base_index, row)
+        event = _event(base_index, base, group, row)
         if event is None:
             return
         if self.ties and self.ties[0].time != event.time:
@@ -91,7 +93,8 @@ class _Consumer:
     def _flush(self) -> None:
         # Hits of several base queries arrive merged by time only; within one instant the
         # order is base rule, then id — temporal_ordered needs the earlier rule first.
-        self.ties.sort(key=lambda e: (e.base, e.event_id))
+        if len(self.ties) > 1:
+            self.ties.sort(key=lambda e: (e.base, e.event_id))
         for event in self.ties:
             self.evaluator.feed(event)
             self.fed += 1
@@ -104,9 +107,7 @@ class _Consumer:
         return self.evaluator.finish()
 
 
-def _event(plan: CorrelationPlan, base_index: int, row: dict[str, Any]) -> CorrelatedEvent | None:
-    base = plan.bases[base_index]
-    group = tuple(row.get(f) for f in base.group_fields)
+def _event(base_index: int, base: BaseQuery, group: tuple[Any, ...], row: dict[str, Any]) -> CorrelatedEvent | None:
     if any(v is None or isinstance(v, list) for v in group):
         return None  # Sigma groups by the field's value; events without it do not count
     value = row.get(base.value_field) if base.value_field else None

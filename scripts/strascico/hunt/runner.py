@@ -103,11 +103,13 @@ class Hunter:
         outcome: dict[int, list[HuntAlert] | CorrelationNotSupported] = {}
         plans = self._plans(rules, outcome)
         with _fewer_gc_passes(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            # converted here, one at a time: a pySigma backend keeps per-conversion state
-            jobs = {pool.submit(self._base, rule, self.plans.lucene(rule), since, until): [i]
-                    for i, (_, rule) in enumerate(rules) if i not in outcome and i not in plans}
-            if plans:
+            jobs: dict[Future, list[int]] = {}
+            if plans:  # the longest job starts first; base rules share the other workers
                 jobs[pool.submit(self._correlations, rules, plans, since, until)] = list(plans)
+            for i, (_, rule) in enumerate(rules):
+                if i not in outcome and i not in plans:
+                    # converted here, one at a time: a pySigma backend keeps per-conversion state
+                    jobs[pool.submit(self._base, rule, self.plans.lucene(rule), since, until)] = [i]
             try:
                 for _ in progress(self._finished(jobs, outcome), len(rules)):
                     pass
