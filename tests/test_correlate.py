@@ -160,18 +160,29 @@ def test_the_prefilter_reads_only_groups_that_can_alert(es_client: Elasticsearch
 
     quiet = [call(f"1{h}:{m}0:00", caller=f"+23480312345{h}{m}") for h in range(4) for m in range(3)]
     burst = [call(t, caller="+8801712345660") for t in ("10:40:00", "10:50:00", "11:05:00", "11:15:00")]
-    plan, index = _indexed_plan(es_client, tmp_path, correlation("event_count", {"gte": 4}), quiet + burst)
-    assert candidate_groups(es_client, plan, lambda c: index, None, None) == {("+8801712345660",)}
+    spread = [call(f"1{h}:30:00", caller="+8801712345661") for h in range(0, 8, 2)]  # 4 calls, 2 h apart
+    plan, index = _indexed_plan(es_client, tmp_path, correlation("event_count", {"gte": 4}), quiet + burst + spread)
+    # stage 1 (per-group totals) keeps the spread caller; stage 2 (bucket pairs) rules it out
+    assert candidate_groups(es_client, plan, lambda c: index, None, None) == {
+        ("+8801712345660",), ("+8801712345661",)}
+    assert candidate_groups(es_client, plan, lambda c: index, None, None, bucketed_from_rows=0) == {
+        ("+8801712345660",)}
     found = run_plan(es_client, plan, lambda c: index)
     assert [a.group for a in found] == [{"telephony.caller.number": "+8801712345660"}]
     assert candidate_groups(es_client, _plan_of(tmp_path / "lte", correlation("event_count", {"lte": 1})),
                             lambda c: index, None, None) is None  # 'at most': a quiet group can alert
 
 
-def test_the_prefilter_changes_no_alert(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path) -> None:
+@pytest.mark.parametrize("bucketed_from_rows", [0, 10**9], ids=["both-stages", "totals-only"])
+def test_the_prefilter_changes_no_alert(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch, bucketed_from_rows: int) -> None:
     """Random traffic over many groups, every executable type and operator: the alerts with the
     prefilter equal, field by field, the alerts of reading every hit."""
     import random
+
+    from strascico.correlate import prefilter
+
+    monkeypatch.setattr(prefilter, "BUCKETED_FROM_ROWS", bucketed_from_rows)
 
     rng = random.Random(7)
     events = [call(f"{rng.randrange(8, 16):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}",
@@ -217,3 +228,34 @@ def _indexed_plan(client: Elasticsearch, tmp_path: Path, rule: dict, events: lis
     assert bulk_index(client, [(index, e) for e in events]).indexed == len(events)
     client.indices.refresh(index=index)
     return _plan_of(tmp_path / "plan", rule), index
+
+
+def test_rows_from_the_composite_read_equal_the_hits(es_client: Elasticsearch, area: ScratchPrefix) -> None:
+    """The composite read folds a multi-valued field's buckets back into one row, keeps absent
+    fields absent, and orders by time then id; it must give what streaming the hits gives."""
+    from strascico.correlate.rows import read_rows
+    from strascico.correlate.search import stream_hits
+
+    index = "strascico-corrtest-telephony-rows"
+    events = [call("10:00:00"), call("10:00:00", callee="+393351234568"), call("10:05:00"),
+              {**call("10:01:00"), "telephony.callee.number": ["+393351234569", "+393351234561"]},
+              {k: v for k, v in call("10:02:00").items() if k != "telephony.callee.number"}]
+    assert bulk_index(es_client, [(index, e) for e in events]).indexed == len(events)
+    es_client.indices.refresh(index=index)
+    fields = ["@timestamp", "event.id", "telephony.caller.number", "telephony.callee.number"]
+    query = {"match_all": {}}
+
+    def shape(rows: Iterator[dict]) -> list[dict]:
+        return sorted(({**{k: v for k, v in r.items() if k != "_id"}, "@timestamp": int(r["@timestamp"])}
+                       for r in rows), key=lambda r: (r["@timestamp"], r["event.id"]))
+
+    composite = shape(read_rows(es_client, index, query, fields))
+    assert composite == shape(stream_hits(es_client, index, query, fields))
+    assert [r["telephony.callee.number"] for r in composite if r["@timestamp"] == 1736848860000] == [
+        ["+393351234561", "+393351234569"]]
+    assert sum("telephony.callee.number" not in r for r in composite) == 1
+    # A document without event.id could be folded into another: the hits are read instead.
+    es_client.index(index=index, document={k: v for k, v in call("10:09:00").items() if k != "event.id"},
+                    refresh=True)
+    without_id = list(read_rows(es_client, index, query, fields))
+    assert len(without_id) == len(events) + 1 and all(r["_id"] for r in without_id)

@@ -22,9 +22,14 @@ from pathlib import Path
 
 from bench_ingest import ensure_simulation  # type: ignore[import-not-found]
 
+from elasticsearch import Elasticsearch
+
+from strascico.correlate import executor
 from strascico.demo.pipeline import ingest_manifest
 from strascico.es.connection import ClusterSettings
 from strascico.es.node import LocalNode
+from strascico.hunt import Hunter
+from strascico.pack import load_pack
 
 PREFIX = "strascico-bench"
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +82,23 @@ def main() -> None:
     print(f"ratio        : {hunt_s / agg_cold:7.1f}x the cleared-cache aggregation, {hunt_s / agg_warm:.1f}x the warm one"
           "  (goal <= 15x)")
     print(f"peak RSS of the hunter process: {rss:.0f} MB")
+    client.indices.clear_cache(index=f"{PREFIX}-*")
+    seconds, hits = correlation_read_alone(client, period["start"], period["end"])
+    print(f"floor        : {seconds:7.2f} s to read the {hits} hits exact correlation windows need, with no "
+          f"evaluation ({seconds / agg_cold:.1f}x the cleared-cache aggregation)")
+
+
+def correlation_read_alone(client: Elasticsearch, since: str, until: str) -> tuple[float, int]:
+    """What the hunt cannot do without: the prefilter and one read of each candidate hit
+    (the executor's own steps, without the windows)."""
+    hunter = Hunter(client, load_pack([ROOT / "rules"]), PREFIX)
+    rules = [(f, r) for f in hunter.files for r in f.rules]
+    plans = list(hunter._plans(rules, {}).values())
+    started = time.perf_counter()
+    consumers = [executor._Consumer(p, executor._candidates(client, p, hunter.index_for, since, until)) for p in plans]
+    hits = sum(1 for number, source in enumerate(executor._sources(consumers, hunter.index_for))
+               for _ in executor._rows(client, number, source, since, until))
+    return time.perf_counter() - started, hits
 
 if __name__ == "__main__":
     main()

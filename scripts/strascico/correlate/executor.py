@@ -18,7 +18,8 @@ from elasticsearch import Elasticsearch
 from sigma.backends.strascico.correlation import BaseQuery, CorrelationPlan
 
 from .prefilter import PrefilterUnavailable, candidate_groups
-from .search import epoch_of_millis, query_body, stream_hits
+from .rows import read_rows
+from .search import epoch_of_millis, query_body
 from .window import Alert, CorrelatedEvent, WindowEvaluator
 
 IndexFor = Callable[[str], str]  # logsource category → index pattern
@@ -162,7 +163,7 @@ def _rows(client: Elasticsearch, number: int, source: _Source, since: str | None
         return  # no reader has a candidate group
     if groups is not None:
         query["bool"]["filter"].append(groups)
-    for row in stream_hits(client, source.index, query, source.fields):
+    for row in read_rows(client, source.index, query, source.fields):
         stamp = row.get("@timestamp")
         if stamp is None or isinstance(stamp, list):
             continue

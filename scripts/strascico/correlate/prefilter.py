@@ -1,12 +1,16 @@
 """Which groups of a correlation can alert at all, counted by Elasticsearch before any hit is read.
 
-Any window of `timespan` (both edges included) lies inside two consecutive clock-aligned
-buckets of that width. Inside a window, the events, distinct values and distinct base rules
-are each at most what the two buckets hold together. So for `gte`/`gt` a group whose every pair
-of consecutive buckets stays below the threshold cannot alert, wherever the sliding window
-sits. The executor then streams only the remaining groups' hits, and evaluates them exactly as
-before — the buckets only decide what is worth reading, never whether a window alerts.
-For lt/lte/eq/neq a quiet group can alert, so there is no prefilter.
+Inside any window, the events, distinct values and distinct base rules of a group are each at
+most what the group holds in all (stage 1: one count per group), and at most what two
+consecutive clock-aligned buckets of the timespan hold together, since any window of the
+timespan (both edges included) lies inside two such buckets (stage 2). So for `gte`/`gt` a
+group below the threshold in either count cannot alert, wherever the sliding window sits. The
+executor reads only the remaining groups' hits and evaluates them exactly as before: the counts
+decide what is worth reading, never whether a window alerts. For lt/lte/eq/neq a quiet group
+can alert, so there is no prefilter.
+
+Stage 1 is one small aggregation. Stage 2 scans the survivors' matches much as reading them
+would, so it runs only when there are enough of them for the pruning to pay for itself.
 """
 
 from __future__ import annotations
@@ -20,14 +24,17 @@ from sigma.backends.strascico.correlation import CorrelationPlan
 from ..es.responses import complete
 from .search import query_body
 
-PAGE = 10_000
+PAGE = 50_000  # composite buckets a page: each page scans the matches again (limit 65,536)
+BUCKETED_FROM_ROWS = 250_000  # stage 2 only above this many matches of stage-1 survivors
+MAX_TERMS = 60_000  # values in one terms filter (Elasticsearch allows 65,536)
 COUNTS_EVENTS = ("event_count", "value_count")  # a window's measure is at most its events
 IndexFor = Callable[[str], str]
 Row = tuple[tuple[Any, ...], int, int, int, int]  # group, bucket start ms, base, matches, number of bases
+Groups = set[tuple[Any, ...]]
 
 
 class PrefilterUnavailable(Exception):
-    """The buckets cannot be trusted for this plan (e.g. a group field Elasticsearch cannot
+    """The counts cannot be trusted for this plan (e.g. a group field Elasticsearch cannot
     aggregate on): read every group instead."""
 
 
@@ -41,29 +48,45 @@ def minimum_to_alert(plan: CorrelationPlan) -> int | None:
 
 
 def candidate_groups(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, since: str | None,
-                     until: str | None) -> set[tuple[Any, ...]] | None:
-    """Groups that may alert, or None when every group must be read (no prefilter applies)."""
+                     until: str | None, bucketed_from_rows: int | None = None) -> Groups | None:
+    """Groups that may alert, or None when every group must be read (no prefilter applies).
+    `bucketed_from_rows` (default BUCKETED_FROM_ROWS): matches from which stage 2 runs."""
     minimum = minimum_to_alert(plan)
     if minimum is None or minimum <= 1:
         return None  # one event can satisfy it: every group is a candidate
-    width_ms = plan.timespan_s * 1000
-    streams = [_bucket_counts(client, plan, i, index_for, since, until) for i in range(len(plan.bases))]
-    # One base: its buckets come group by group already. Several: merged by key, which needs
-    # Python to order keys as Elasticsearch does (true for keywords and numbers, checked).
-    rows = streams[0] if len(streams) == 1 else _checked(heapq.merge(*streams, key=lambda row: (row[0], row[1])))
-    candidates: set[tuple[Any, ...]] = set()
     try:
-        for group, buckets in _per_group(rows):
-            if _can_alert(plan, buckets, width_ms, minimum):
-                candidates.add(group)
+        survivors, rows = _scan(client, plan, index_for, since, until, minimum, None, None)
+        if rows < (BUCKETED_FROM_ROWS if bucketed_from_rows is None else bucketed_from_rows) or not survivors:
+            return survivors
+        width_ms = plan.timespan_s * 1000
+        within = survivors if len(survivors) <= MAX_TERMS else None
+        candidates, _ = _scan(client, plan, index_for, since, until, minimum, width_ms, within)
+        return candidates & survivors
     except (ApiError, TypeError) as exc:  # TypeError: group keys Python cannot order like Elasticsearch
         raise PrefilterUnavailable(str(exc)) from exc
-    return candidates
+
+
+def _scan(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, since: str | None, until: str | None,
+          minimum: int, width_ms: int | None, within: Groups | None) -> tuple[Groups, int]:
+    """Groups whose counts can reach `minimum` (per group, or per bucket pair of `width_ms`),
+    and how many matches they have."""
+    streams = [_counts(client, plan, i, index_for, since, until, width_ms, within) for i in range(len(plan.bases))]
+    # One base: its rows come group by group already. Several: merged by key, which needs
+    # Python to order keys as Elasticsearch does (true for keywords and numbers, checked).
+    rows = streams[0] if len(streams) == 1 else _checked(heapq.merge(*streams, key=lambda row: (row[0], row[1])))
+    found: Groups = set()
+    matches = 0
+    for group, buckets in _per_group(rows):
+        if _can_alert(plan, buckets, width_ms or 0, minimum):
+            found.add(group)
+            matches += sum(sum(counts) for counts in buckets.values())
+    return found, matches
 
 
 def _can_alert(plan: CorrelationPlan, buckets: dict[int, list[int]], width_ms: int, minimum: int) -> bool:
+    """With width 0 there is one bucket per group (its total), and no following bucket."""
     for start, counts in buckets.items():
-        following = buckets.get(start + width_ms)
+        following = buckets.get(start + width_ms) if width_ms else None
         if plan.type in COUNTS_EVENTS:
             upper = sum(counts) + (sum(following) if following else 0)
         else:  # temporal rules count distinct base rules
@@ -73,8 +96,7 @@ def _can_alert(plan: CorrelationPlan, buckets: dict[int, list[int]], width_ms: i
     return False
 
 
-def _per_group(rows: Iterator[Row]) -> Iterator[
-        tuple[tuple[Any, ...], dict[int, list[int]]]]:
+def _per_group(rows: Iterator[Row]) -> Iterator[tuple[tuple[Any, ...], dict[int, list[int]]]]:
     """Rows with each group's rows together → one group's buckets at a time."""
     group: tuple[Any, ...] | None = None
     buckets: dict[int, list[int]] = {}
@@ -99,26 +121,37 @@ def _checked(rows: Iterator[Row]) -> Iterator[Row]:
         yield row
 
 
-def _bucket_counts(client: Elasticsearch, plan: CorrelationPlan, base_index: int, index_for: IndexFor,
-                   since: str | None, until: str | None) -> Iterator[Row]:
-    """(group, bucket start ms, base, matches, number of bases) for one base rule, ordered by
+def _counts(client: Elasticsearch, plan: CorrelationPlan, base_index: int, index_for: IndexFor,
+            since: str | None, until: str | None, width_ms: int | None, within: Groups | None) -> Iterator[Row]:
+    """(group, bucket start ms or 0, base, matches, number of bases) for one base rule, ordered by
     group then bucket — composite aggregation order, so several bases merge without a table."""
     base = plan.bases[base_index]
+    query = query_body(base.query, since, until)
+    if within is not None:  # a superset when grouping by several fields; _scan's caller intersects
+        query["bool"]["filter"].extend({"terms": {field: sorted({g[i] for g in within}, key=repr)}}
+                                       for i, field in enumerate(base.group_fields))
     sources: list[dict[str, Any]] = [{f"g{i}": {"terms": {"field": field}}} for i, field in enumerate(base.group_fields)]
-    sources.append({"t": {"date_histogram": {"field": "@timestamp", "fixed_interval": f"{plan.timespan_s}s"}}})
+    if width_ms:
+        sources.append({"t": {"date_histogram": {"field": "@timestamp", "fixed_interval": f"{width_ms // 1000}s"}}})
+    what = f"match counts of {base.rule_name}"
+    if not sources:  # no group-by and no buckets: the one group's total
+        response = client.count(index=index_for(base.category), query=query, ignore_unavailable=True,
+                                allow_no_indices=True)
+        yield (), 0, base_index, complete(response, what)["count"], len(plan.bases)
+        return
     after: dict[str, Any] | None = None
     while True:
         composite: dict[str, Any] = {"size": PAGE, "sources": sources, **({"after": after} if after else {})}
-        response = client.search(index=index_for(base.category), query=query_body(base.query, since, until),
-                                  size=0, aggs={"buckets": {"composite": composite}}, ignore_unavailable=True,
-                                  allow_no_indices=True, request_cache=False)
-        result = complete(response, f"bucket counts of {base.rule_name}").get("aggregations", {}).get("buckets")
+        response = client.search(index=index_for(base.category), query=query, size=0,
+                                 aggs={"buckets": {"composite": composite}}, ignore_unavailable=True,
+                                 allow_no_indices=True, request_cache=False)
+        result = complete(response, what).get("aggregations", {}).get("buckets")
         if not result:
             return
         for bucket in result["buckets"]:
             key = bucket["key"]
             group = tuple(key[f"g{i}"] for i in range(len(base.group_fields)))
-            yield group, int(key["t"]), base_index, bucket["doc_count"], len(plan.bases)
+            yield group, int(key.get("t", 0)), base_index, bucket["doc_count"], len(plan.bases)
         after = result.get("after_key")
         if not after or len(result["buckets"]) < PAGE:
             return

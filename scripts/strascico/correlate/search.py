@@ -6,15 +6,16 @@ Memory holds one page.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from elasticsearch import BadRequestError, Elasticsearch
 
 from ..es.responses import SHARDS_FILTER, complete
 
 PAGE = 5000
+T = TypeVar("T")
 FILTER_PATH = f"pit_id,hits.hits._id,hits.hits.fields,hits.hits.sort,{SHARDS_FILTER}"  # nothing we do not read
 
 
@@ -70,7 +71,8 @@ def _stream(client: Elasticsearch, index: str, query: dict[str, Any], fields: li
         wanted = {"fields": [{"field": f, "format": "epoch_millis"} if f == "@timestamp" else {"field": f}
                              for f in fields]}
 
-    def fetch(pit: str, after: list[Any] | None) -> dict[str, Any]:
+    def fetch(cursor: tuple[str, list[Any] | None]) -> tuple[list[dict[str, Any]], Any]:
+        pit, after = cursor
         try:
             response = client.search(
                 query=query, size=page, pit={"id": pit, "keep_alive": "2m"},
@@ -82,31 +84,36 @@ def _stream(client: Elasticsearch, index: str, query: dict[str, Any], fields: li
             if doc_values and after is None:
                 raise _NoDocValues from None
             raise
-        return complete(response, f"hits of {index}")
+        hits = complete(response, f"hits of {index}").get("hits", {}).get("hits", [])
+        nonlocal latest_pit
+        latest_pit = response.get("pit_id", pit)
+        return hits, ((latest_pit, hits[-1]["sort"]) if len(hits) == page else None)
 
-    pit = client.open_point_in_time(index=index, keep_alive="2m", ignore_unavailable=True)["id"]
-    # The next page is asked for as soon as this one arrives: Elasticsearch finds it while
-    # Python works through this one.
-    with ThreadPoolExecutor(max_workers=1) as fetcher:
+    latest_pit = client.open_point_in_time(index=index, keep_alive="2m", ignore_unavailable=True)["id"]
+    try:
+        for hits in prefetched(fetch, (latest_pit, None)):
+            for hit in hits:
+                values = hit.get("fields", {})
+                row = {name: vals[0] if len(vals) == 1 else vals for name, vals in values.items()}
+                row["_id"] = hit["_id"]
+                yield row
+    finally:
         try:
-            pending = fetcher.submit(fetch, pit, None)
-            while True:
-                response = pending.result()
-                hits = response.get("hits", {}).get("hits", [])
-                pit = response.get("pit_id", pit)
-                if len(hits) == page:
-                    pending = fetcher.submit(fetch, pit, hits[-1]["sort"])
-                for hit in hits:
-                    values = hit.get("fields", {})
-                    row = {name: vals[0] if len(vals) == 1 else vals for name, vals in values.items()}
-                    row["_id"] = hit["_id"]
-                    yield row
-                if len(hits) < page:
-                    return
+            client.close_point_in_time(id=latest_pit)
+        except Exception:  # noqa: BLE001 - the PIT expires by itself; never mask the real error
+            pass
+
+
+def prefetched(fetch: Callable[[Any], tuple[T, Any]], cursor: Any) -> Iterator[T]:
+    """Pages of `fetch(cursor) -> (page, next cursor or None)`. The next page is asked for as
+    soon as its cursor is known, so Elasticsearch finds it while the caller reads this one."""
+    with ThreadPoolExecutor(max_workers=1) as fetcher:
+        pending: Future | None = fetcher.submit(fetch, cursor)
+        try:
+            while pending is not None:
+                page, cursor = pending.result()
+                pending = fetcher.submit(fetch, cursor) if cursor is not None else None
+                yield page
         finally:
-            if not pending.cancel():
-                wait([pending])  # a page in flight finishes before its PIT is closed
-            try:
-                client.close_point_in_time(id=pit)
-            except Exception:  # noqa: BLE001 - the PIT expires by itself; never mask the real error
-                pass
+            if pending is not None and not pending.cancel():
+                wait([pending])  # a request in flight finishes before the caller cleans up

@@ -1,0 +1,86 @@
+"""A base rule's matches as rows in time order, read from a composite aggregation.
+
+Keyed by (@timestamp, event.id, then the fields the plans read), Elasticsearch hands back the
+values straight from doc values, oldest first, with no fetch phase: about 8 µs a match on the
+2M-event bench against 23 µs for search_after hits. A multi-valued field comes back as one
+bucket per value; the buckets of one (time, id) are adjacent and are folded into one row with
+a list, as hits give it. Two documents without an event.id would fold into one, and a text field
+cannot be aggregated: for those the hits are streamed instead (search.stream_hits).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from elasticsearch import BadRequestError, Elasticsearch
+
+from ..es.responses import SHARDS_FILTER, complete
+from .search import prefetched, stream_hits
+
+PAGE = 20_000  # buckets a page (Elasticsearch refuses more than 65,536)
+KEYS = ("@timestamp", "event.id")  # the order of the rows, and what makes one row
+FILTER_PATH = f"aggregations.rows.buckets.key,aggregations.rows.after_key,{SHARDS_FILTER}"
+
+
+def read_rows(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
+    """Rows {"@timestamp" (epoch ms), "event.id", "_id", <field>: value or list}, oldest first."""
+    if _some_without_id(client, index, query):
+        yield from stream_hits(client, index, query, fields)
+        return
+    rows = _composite_rows(client, index, query, [f for f in fields if f not in KEYS])
+    try:
+        first = next(rows, None)
+    except BadRequestError:  # a field without doc values: only the hits can carry it
+        yield from stream_hits(client, index, query, fields)
+        return
+    if first is not None:
+        yield first
+        yield from rows
+
+
+def _some_without_id(client: Elasticsearch, index: str, query: dict[str, Any]) -> bool:
+    missing = {"bool": {"filter": [query], "must_not": [{"exists": {"field": "event.id"}}]}}
+    response = client.count(index=index, query=missing, ignore_unavailable=True, allow_no_indices=True)
+    return bool(complete(response, f"events without event.id in {index}")["count"])
+
+
+def _composite_rows(client: Elasticsearch, index: str, query: dict[str, Any], others: list[str]) -> Iterator[
+        dict[str, Any]]:
+    names = [*KEYS, *others]
+    sources = [{f"k{i}": {"terms": {"field": name, **({"missing_bucket": True} if name in others else {})}}}
+               for i, name in enumerate(names)]
+
+    def fetch(after: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+        composite = {"size": PAGE, "sources": sources, **({"after": after} if after else {})}
+        response = complete(client.search(index=index, query=query, size=0, aggs={"rows": {"composite": composite}},
+                                          filter_path=FILTER_PATH, request_cache=False, ignore_unavailable=True,
+                                          allow_no_indices=True), f"matches in {index}")
+        result = response.get("aggregations", {}).get("rows", {})
+        buckets = [bucket["key"] for bucket in result.get("buckets", [])]
+        return buckets, (result.get("after_key") if len(buckets) == PAGE else None)
+
+    row: dict[str, Any] | None = None
+    for keys in prefetched(fetch, None):
+        for key in keys:
+            stamp, event_id = key["k0"], key["k1"]
+            if row is None or row["@timestamp"] != stamp or row["event.id"] != event_id:
+                if row is not None:
+                    yield _folded(row, others)
+                row = {"@timestamp": stamp, "event.id": event_id, "_id": event_id, **{name: [] for name in others}}
+            for i, name in enumerate(others, start=len(KEYS)):
+                value = key[f"k{i}"]
+                if value is not None and value not in row[name]:
+                    row[name].append(value)
+    if row is not None:
+        yield _folded(row, others)
+
+
+def _folded(row: dict[str, Any], others: list[str]) -> dict[str, Any]:
+    """One value as itself, several as a list, none as absent — the shape of a hit's fields."""
+    for name in others:
+        values = row[name]
+        if not values:
+            del row[name]
+        elif len(values) == 1:
+            row[name] = values[0]
+    return row
