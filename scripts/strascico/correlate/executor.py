@@ -87,6 +87,9 @@ class _Consumer:
         event = _event(base_index, base, group, row)
         if event is None:
             return
+        if len(self.plan.bases) == 1:  # one read, already in (time, id) order: no reordering
+            self._feed(event)
+            return
         if self.ties and self.ties[0].time != event.time:
             self._flush()
         self.ties.append(event)
@@ -97,11 +100,14 @@ class _Consumer:
         if len(self.ties) > 1:
             self.ties.sort(key=lambda e: (e.base, e.event_id))
         for event in self.ties:
-            self.evaluator.feed(event)
-            self.fed += 1
-            if self.fed % PRUNE_EVERY == 0:
-                self.evaluator.prune(event.time)
+            self._feed(event)
         self.ties = []
+
+    def _feed(self, event: CorrelatedEvent) -> None:
+        self.evaluator.feed(event)
+        self.fed += 1
+        if self.fed % PRUNE_EVERY == 0:
+            self.evaluator.prune(event.time)
 
     def finish(self) -> list[Alert]:
         self._flush()
