@@ -6,24 +6,33 @@ Exit codes (also in the README): 0 success, 1 findings or failing test cases,
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from ..errors import ExitCode, StrascicoError
-from .attribute import attribute
-from .check import check
-from .convert import convert
-from .demo import demo
-from .deploy import deploy
-from .docs import docs
-from .ingest import ingest
-from .report import report
-from .simulate import simulate
-from .watchlist import watchlist
-from .es import es
-from .hunt import hunt
-from .test import test
+
+# command → module under strascico.cli; imported when the command runs (or --help lists it),
+# so `strascico hunt` does not load the EQL parser `check` needs (half a second at every start)
+COMMANDS = {name: name for name in ("check", "convert", "es", "test", "deploy", "docs", "ingest", "watchlist",
+                                    "simulate", "hunt", "demo", "report", "attribute")}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}")
+        command = getattr(module, cmd_name)
+        assert isinstance(command, click.Command)
+        return command
+
 
 EPILOG = """\b
 Exit codes: 0 ok, 1 findings / failing cases, 2 usage, input or connection error,
@@ -31,7 +40,7 @@ Exit codes: 0 ok, 1 findings / failing cases, 2 usage, input or connection error
 Docs: README.md, docs/taxonomy.md, docs/rule-cases.md."""
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="strascico")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def cli(debug: bool) -> None:
@@ -43,10 +52,6 @@ def cli(debug: bool) -> None:
       strascico convert -t kibana rules/    # write build/kibana/rules.ndjson
       strascico test                        # replay every case on a local Elasticsearch
     """
-
-
-for command in (check, convert, es, test, deploy, docs, ingest, watchlist, simulate, hunt, demo, report, attribute):
-    cli.add_command(command)
 
 
 def main() -> None:
