@@ -15,6 +15,8 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
+from .numbering import UNDECIDED, NumberingPlans
+
 RANGE_DROP_DIGITS = 2  # a range is a block of 100 numbers: E.164 without its last two digits
 
 NUMBER_TYPES = {
@@ -66,11 +68,18 @@ def _info(number: phonenumbers.PhoneNumber) -> PhoneInfo:
     return PhoneInfo(e164, str(number.country_code), region, kind, e164[:-RANGE_DROP_DIGITS])
 
 
+def _fast_info(found: tuple[int, str, str, int]) -> PhoneInfo:
+    cc, nsn, region, kind = found
+    e164 = f"+{cc}{nsn}"
+    return PhoneInfo(e164, str(cc), region, NUMBER_TYPES.get(kind, "unknown"), e164[:-RANGE_DROP_DIGITS])
+
+
 class PhoneNormalizer:
     """Parses numbers for one default region (for national formats), with a cache."""
 
     def __init__(self, default_region: str = "IT", cache_size: int = 65536):
         self.default_region = default_region.upper()
+        self.plans = NumberingPlans(self.default_region)
         self.normalize = lru_cache(maxsize=cache_size)(self._normalize)  # type: ignore[method-assign]
 
     def _normalize(self, raw: str) -> PhoneInfo | None:
@@ -82,6 +91,13 @@ class PhoneNormalizer:
             text = "+" + text[3:]
         elif text.startswith("00"):
             text = "+" + text[2:]
+        found = self.plans.lookup(text)
+        if found is not UNDECIDED:
+            return _fast_info(found) if found is not None else None  # type: ignore[arg-type]
+        return self._parsed(text)
+
+    def _parsed(self, text: str) -> PhoneInfo | None:
+        """The general path: phonenumbers' parser, as the national default region, then as +digits."""
         for candidate, region in ((text, self.default_region), ("+" + text.lstrip("+"), None)):
             try:
                 number = phonenumbers.parse(candidate, region)
