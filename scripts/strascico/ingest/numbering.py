@@ -55,12 +55,15 @@ class _Desc:
         self.pattern = re.compile(pattern) if pattern else None
         self.lengths = frozenset(desc.possible_length) if desc is not None else frozenset()
 
+    def at(self, length: int) -> re.Pattern[str] | None:
+        """The pattern to try on an NSN of this length; None when the desc cannot match it."""
+        if self.pattern is None or (self.lengths and length not in self.lengths):
+            return None
+        return self.pattern
+
     def matches(self, nsn: str) -> bool:
-        if self.pattern is None:
-            return False
-        if self.lengths and len(nsn) not in self.lengths:
-            return False
-        return self.pattern.fullmatch(nsn) is not None
+        pattern = self.at(len(nsn))
+        return pattern is not None and pattern.fullmatch(nsn) is not None
 
 
 class _Plan:
@@ -80,21 +83,30 @@ class _Plan:
         self.country_code = metadata.country_code
         lengths = metadata.general_desc.possible_length
         self.max_length = lengths[-1] if lengths else -1
+        self._steps: dict[int, tuple] = {}  # type: ignore[type-arg]  # NSN length → number_type's patterns
 
     def number_type(self, nsn: str) -> int:
-        """phonenumberutil._number_type_helper."""
-        if not self.general.matches(nsn):
+        """phonenumberutil._number_type_helper, with the descs filtered by length once."""
+        steps = self._steps.get(len(nsn))
+        if steps is None:
+            steps = self._steps[len(nsn)] = self._steps_at(len(nsn))
+        general, special, fixed, mobile = steps
+        if general is None or general.fullmatch(nsn) is None:
             return PhoneNumberType.UNKNOWN
-        for desc, kind in self.special:
-            if desc.matches(nsn):
+        for pattern, kind in special:
+            if pattern.fullmatch(nsn) is not None:
                 return kind
-        if self.fixed.matches(nsn):
-            if self.same_fixed_and_mobile or self.mobile.matches(nsn):
+        if fixed is not None and fixed.fullmatch(nsn) is not None:
+            if self.same_fixed_and_mobile or (mobile is not None and mobile.fullmatch(nsn) is not None):
                 return PhoneNumberType.FIXED_LINE_OR_MOBILE
             return PhoneNumberType.FIXED_LINE
-        if not self.same_fixed_and_mobile and self.mobile.matches(nsn):
+        if not self.same_fixed_and_mobile and mobile is not None and mobile.fullmatch(nsn) is not None:
             return PhoneNumberType.MOBILE
         return PhoneNumberType.UNKNOWN
+
+    def _steps_at(self, length: int) -> tuple:  # type: ignore[type-arg]
+        special = tuple((p, kind) for desc, kind in self.special if (p := desc.at(length)) is not None)
+        return self.general.at(length), special, self.fixed.at(length), self.mobile.at(length)
 
     def may_strip_national_prefix(self, digits: str) -> bool:
         return self.national_prefix is not None and self.national_prefix.match(digits) is not None
