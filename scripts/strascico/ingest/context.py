@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -76,11 +77,17 @@ class IngestContext:
         """Message body (if policy keeps it) and its hash for campaign clustering."""
         if not text:
             return {}
-        normalized = " ".join(text.lower().split())
-        fields: dict[str, Any] = {"telephony.message.text_hash": hashlib.sha256(normalized.encode()).hexdigest()[:32]}
+        fields: dict[str, Any] = {"telephony.message.text_hash": text_hash(text)}
         if self.keep_text:
             fields["telephony.message.text"] = text
         return fields
+
+
+@lru_cache(maxsize=16384)  # campaigns and notification templates repeat their bodies
+def text_hash(text: str) -> str:
+    """Hash of a message body, case and spacing folded, for campaign clustering."""
+    normalized = " ".join(text.lower().split())
+    return hashlib.sha256(normalized.encode()).hexdigest()[:32]
 
 
 _NUMBER_KEYS: dict[str, tuple[str, ...]] = {}
