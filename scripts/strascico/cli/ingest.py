@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
 from ..ingest.context import blocked_ranges
 from ..ingest.formats.reports import DEFAULT_TEXT_MAX, ReportFormat, report_options
+from ..ingest.parallel import default_jobs, parallel_worth, write_ndjson_parallel
 from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events, write_ndjson
 from ..watchlist import Watchlist, load_key
 from .cluster import cluster_options, connect
@@ -49,12 +51,16 @@ from .output import print_json
               help="Where rejected records go (NDJSON with reason). Default: rejects-<format>.ndjson")
 @click.option("--allow-rejects", is_flag=True, help="Exit 0 even when records were rejected.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout (not with --out -).")
+@click.option("-j", "--jobs", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Worker processes normalizing pieces of large files for --out (0: one per CPU). "
+                   "Output is identical; formats whose records may span lines in ways that cannot "
+                   "be cut safely, standard input and indexing run in one process.")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
            key_file: Path | None, blocklist_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
            rejects_path: Path | None,
            allow_rejects: bool,
-           as_json: bool) -> int:
+           as_json: bool, jobs: int) -> int:
     """Normalize vendor exports (CDRs, SMS gateways, DB audit, web logs) into the taxonomy.
 
     \b
@@ -97,10 +103,16 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     rejects = RejectWriter(rejects_path or Path(f"rejects-{format_name}.ndjson"))
     bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
     index_for = lambda category: f"{index_prefix}-{category}-{format_name}"  # noqa: E731
-    events = normalized_events(fmt, Sources(list(files)), rejects, index_for, ctx.stats, bar.update)
+    sources = Sources(list(files))
+    events = normalized_events(fmt, sources, rejects, index_for, ctx.stats, bar.update)
+    jobs = jobs or default_jobs()
     stored, duplicates, failed = 0, 0, []
     try:
-        if out is not None:
+        if out is not None and parallel_worth(fmt, sources, jobs):
+            with (nullcontext(sys.stdout.buffer) if out == "-" else open(out, "wb")) as handle:
+                stored = write_ndjson_parallel(fmt, sources, handle, rejects, jobs, bar.update)
+            where = "stdout" if out == "-" else out
+        elif out is not None:
             stored = write_ndjson(events, sys.stdout if out == "-" else Path(out))
             where = "stdout" if out == "-" else out
         else:

@@ -18,7 +18,7 @@ from ..calls import is_extension, put_call
 from ..clock import LocalClock, Stamp
 from ..context import event_id
 from ..model import Event, Reject
-from ..reading import csv_records, decoded_lines
+from ..reading import MAX_RECORD_LINES, csv_records, decoded_lines
 
 COLUMNS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
            "start", "answer", "end", "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield")
@@ -33,6 +33,14 @@ class AsteriskCdrCsv(Format):
     category = "telephony"
     description = "Asterisk cdr_csv Master.csv"
     dataset = "telephony.cdr"
+
+    split_context = MAX_RECORD_LINES
+
+    @classmethod
+    def split_point(cls, lines: list[bytes]) -> bool:
+        """csv_records holds no pending line after a break when no quoted field is open there: it
+        holds at most MAX_RECORD_LINES lines with an odd quote count, so even counts prove it."""
+        return all(line.count(b'"') % 2 == 0 for line in lines)
 
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
         clock = LocalClock(self.ctx.zone)

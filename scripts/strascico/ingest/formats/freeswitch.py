@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any, BinaryIO, Iterator
 
-from ..base import Format
+from ..base import LineFormat
 from ..calls import is_extension, put_call
 from ..clock import LocalClock, Stamp
 from ..context import event_id
@@ -56,7 +56,7 @@ INBOUND_CONTEXTS = ("public",)
 LOCAL_CONTEXTS = ("default", "features")  # where registered users' calls run
 
 
-class FreeswitchCdrCsv(Format):
+class FreeswitchCdrCsv(LineFormat):
     name = "freeswitch-cdr-csv"
     category = "telephony"
     description = "FreeSWITCH mod_cdr_csv Master.csv (default template)"

@@ -23,7 +23,7 @@ import math
 import re
 from typing import Any, BinaryIO, Iterator
 
-from ..base import Format
+from ..base import LineFormat
 from ..clock import LocalClock
 from ..context import event_id
 from ..model import Event, Reject, Skip
@@ -72,7 +72,7 @@ def segments(length: int, coding: int, udh: bytes) -> int:
     return 1 if length <= single else math.ceil(length / part)
 
 
-class KannelAccess(Format):
+class KannelAccess(LineFormat):
     name = "kannel-access"
     category = "messaging"
     description = "Kannel bearerbox access-log (default access-log-format)"

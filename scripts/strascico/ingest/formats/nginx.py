@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, BinaryIO, Iterator
 from urllib.parse import urlsplit
 
-from ..base import Format
+from ..base import LineFormat
 from ..context import IngestContext, event_id, iso
 from ..model import Event, Reject
 from ..reading import decoded_lines
@@ -94,7 +94,7 @@ def ip_text(addr: str) -> str | None:
         return None
 
 
-class NginxCombined(Format):
+class NginxCombined(LineFormat):
     name = "nginx-combined"
     category = "webserver"
     description = "nginx access log, predefined 'combined' log_format"
