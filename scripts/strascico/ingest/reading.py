@@ -104,12 +104,13 @@ class _Utf8Lines(io.RawIOBase):
         self._lines = iter(stream)
         self._stats = stats
         self._buffer = b""
+        self._pos = 0  # of the next byte to hand out: a one-line JSON page must not be re-sliced per read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target) -> int:  # type: ignore[no-untyped-def]
-        while not self._buffer:
+        while self._pos >= len(self._buffer):
             raw = next(self._lines, None)
             if raw is None:
                 return 0
@@ -120,9 +121,10 @@ class _Utf8Lines(io.RawIOBase):
                 self._buffer = raw.decode("latin-1").encode("utf-8")
                 if self._stats is not None:
                     self._stats.decoded_latin1 += 1
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+            self._pos = 0
+        size = min(len(target), len(self._buffer) - self._pos)
+        target[:size] = self._buffer[self._pos:self._pos + size]
+        self._pos += size
         return size
 
 
