@@ -45,6 +45,18 @@ _SPECIAL_TYPES = (
 )
 
 
+# Named groups of _first_of's alternation → the number type of that alternative.
+_KIND_OF_GROUP = {f"k{kind}": kind for kind in range(32)}
+
+
+def _first_of(ordered: list[tuple[re.Pattern[str], int]]) -> re.Pattern[str] | None:
+    """One pattern whose fullmatch takes the first alternative (in `ordered` order) that matches
+    the whole NSN, its group naming the type; None when a pattern has groups of its own."""
+    if not ordered or any(pattern.groups for pattern, _ in ordered):
+        return None
+    return re.compile("|".join(f"(?P<k{kind}>(?:{pattern.pattern}))" for pattern, kind in ordered))
+
+
 class _Desc:
     """A PhoneNumberDesc as phonenumberutil._is_number_matching_desc reads it."""
 
@@ -90,9 +102,19 @@ class _Plan:
         steps = self._steps.get(len(nsn))
         if steps is None:
             steps = self._steps[len(nsn)] = self._steps_at(len(nsn))
-        general, special, fixed, mobile = steps
+        general, special, fixed, mobile, first = steps
         if general is None or general.fullmatch(nsn) is None:
             return PhoneNumberType.UNKNOWN
+        if first is not None:  # one regex call finds the first desc that matches, in order
+            found = first.fullmatch(nsn)
+            if found is None:
+                return PhoneNumberType.UNKNOWN
+            kind = _KIND_OF_GROUP[found.lastgroup]  # type: ignore[index]
+            if kind != PhoneNumberType.FIXED_LINE:
+                return kind
+            if self.same_fixed_and_mobile or (mobile is not None and mobile.fullmatch(nsn) is not None):
+                return PhoneNumberType.FIXED_LINE_OR_MOBILE
+            return PhoneNumberType.FIXED_LINE
         for pattern, kind in special:
             if pattern.fullmatch(nsn) is not None:
                 return kind
@@ -106,7 +128,13 @@ class _Plan:
 
     def _steps_at(self, length: int) -> tuple:  # type: ignore[type-arg]
         special = tuple((p, kind) for desc, kind in self.special if (p := desc.at(length)) is not None)
-        return self.general.at(length), special, self.fixed.at(length), self.mobile.at(length)
+        fixed, mobile = self.fixed.at(length), self.mobile.at(length)
+        ordered = list(special)
+        if fixed is not None:
+            ordered.append((fixed, PhoneNumberType.FIXED_LINE))
+        if mobile is not None and not self.same_fixed_and_mobile:
+            ordered.append((mobile, PhoneNumberType.MOBILE))
+        return self.general.at(length), special, fixed, mobile, _first_of(ordered)
 
     def may_strip_national_prefix(self, digits: str) -> bool:
         return self.national_prefix is not None and self.national_prefix.match(digits) is not None
