@@ -16,8 +16,8 @@ from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
 from ..ingest.context import blocked_ranges
 from ..ingest.formats.reports import DEFAULT_TEXT_MAX, ReportFormat, report_options
-from ..ingest.parallel import default_jobs, parallel_worth, write_ndjson_parallel
-from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events, write_ndjson
+from ..ingest.parallel import default_jobs, write_events
+from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events
 from ..watchlist import Watchlist, load_key
 from .cluster import cluster_options, connect
 from .output import print_json
@@ -104,21 +104,18 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
     index_for = lambda category: f"{index_prefix}-{category}-{format_name}"  # noqa: E731
     sources = Sources(list(files))
-    events = normalized_events(fmt, sources, rejects, index_for, ctx.stats, bar.update)
     jobs = jobs or default_jobs()
     stored, duplicates, failed = 0, 0, []
     try:
-        if out is not None and parallel_worth(fmt, sources, jobs):
+        if out is not None:
             with (nullcontext(sys.stdout.buffer) if out == "-" else open(out, "wb")) as handle:
-                stored = write_ndjson_parallel(fmt, sources, handle, rejects, jobs, bar.update)
-            where = "stdout" if out == "-" else out
-        elif out is not None:
-            stored = write_ndjson(events, sys.stdout if out == "-" else Path(out))
+                stored = write_events(fmt, sources, handle, rejects, jobs, bar.update)
             where = "stdout" if out == "-" else out
         else:
             with connect(es_url, ca_cert, insecure, start_local=False) as (settings, _):
                 client = settings.client()
                 apply_templates(client, plan_templates(client, index_prefix))
+                events = normalized_events(fmt, sources, rejects, index_for, ctx.stats, bar.update)
                 report = bulk_index(client, events, id_field="event.id")
                 stored, duplicates, failed = report.indexed, report.duplicates, report.failures
                 where = settings.describe()

@@ -21,7 +21,7 @@ import orjson
 
 from .base import Format
 from .model import Event, IngestStats, Reject
-from .runner import STDIN, RejectWriter, Sources, counted
+from .runner import STDIN, RejectWriter, Sources, counted, normalized_events, write_ndjson
 
 PIECE_BYTES = 4 << 20  # ~10-30k records: enough work to hide the hand-off, little to hold
 IN_FLIGHT_PER_JOB = 2
@@ -106,6 +106,15 @@ def parallel_worth(fmt: Format, sources: Sources, jobs: int) -> bool:
     return (jobs > 1 and type(fmt).split_context is not None and STDIN not in sources.paths
             and "fork" in multiprocessing.get_all_start_methods()
             and any(os.path.getsize(p) > PIECE_BYTES for p in sources.paths))
+
+
+def write_events(fmt: Format, sources: Sources, out: BinaryIO, rejects: RejectWriter, jobs: int,
+                 tick: Callable[[int], None] = lambda n: None) -> int:
+    """Events as NDJSON to `out` (what `ingest --out` does): in `jobs` workers when that can
+    help (parallel_worth), else in this process; the bytes are the same either way."""
+    if parallel_worth(fmt, sources, jobs):
+        return write_ndjson_parallel(fmt, sources, out, rejects, jobs, tick)
+    return write_ndjson(normalized_events(fmt, sources, rejects, lambda c: c, fmt.ctx.stats, tick), out)
 
 
 def write_ndjson_parallel(fmt: Format, sources: Sources, out: BinaryIO, rejects: RejectWriter, jobs: int,
