@@ -18,6 +18,8 @@ def link_fields(text: str | None) -> dict[str, str]:
 
 @lru_cache(maxsize=16384)  # bodies repeat (campaigns, templates): search and split each once
 def _link(text: str) -> tuple[tuple[str, str], ...]:
+    if "/" not in text and "www." not in text.lower():
+        return ()  # both of _LINK's alternatives need one of these: skip the search
     match = _LINK.search(text)
     if not match:
         return ()

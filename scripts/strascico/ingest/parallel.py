@@ -23,7 +23,7 @@ from .base import Format
 from .model import Event, IngestStats, Reject
 from .runner import STDIN, RejectWriter, Sources, counted, normalized_events, write_ndjson
 
-PIECE_BYTES = 4 << 20  # ~10-30k records: enough work to hide the hand-off, little to hold
+PIECE_BYTES = 1 << 20  # ~4-8k records: enough work to hide the hand-off, little to hold
 IN_FLIGHT_PER_JOB = 2
 
 
