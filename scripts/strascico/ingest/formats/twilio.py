@@ -65,44 +65,46 @@ def rfc2822(value: Any) -> datetime | None:
 
 # Twilio's own spelling of a date: parsed by parsedate_to_datetime into exactly these fields.
 _CANONICAL_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
-                             r"|Nov|Dec) \d{4} \d\d:\d\d:[0-5]\d [+-]\d{4}")
-MAX_MINUTES = 4096
-_MINUTE = timedelta(minutes=1)
+                             r"|Nov|Dec) \d{4} \d\d:[0-5]\d:[0-5]\d [+-]\d{4}")
+MAX_HOURS = 4096
+_HOUR = timedelta(hours=1)
 
 
-class MinuteStamps:
-    """iso() and the local hour of Twilio dates, looked up once per minute of a canonical date:
-    with a whole-minute offset and no zone change inside the minute, only the seconds differ.
-    Anything else, and the first date of a minute, goes through rfc2822 as before."""
+class HourStamps:
+    """iso() and the local hour of Twilio dates, looked up once per hour of a canonical date:
+    with a whole-hour offset, and the organization's zone steady through that hour, only the
+    minutes and seconds differ. Anything else, and the first date of an hour, goes through
+    rfc2822 as before."""
 
     def __init__(self, zone: ZoneInfo):
         self.zone = zone
-        self._minutes: dict[str, tuple[str, int] | None] = {}
+        self._hours: dict[str, tuple[str, int] | None] = {}
 
     def stamp(self, value: Any) -> tuple[str, int] | None:
         """(UTC ISO string, local hour), None when the date is absent; raises what rfc2822 raises."""
         if type(value) is str and _CANONICAL_DATE.fullmatch(value):
-            key = value[:-8] + value[-6:]  # without the seconds
-            minute = self._minutes.get(key)
-            if minute is not None:
-                return f"{minute[0]}{value[-8:-6]}Z", minute[1]
+            key = value[:-11] + value[-6:]  # without "MM:SS"
+            hour = self._hours.get(key)
+            if hour is not None:
+                return f"{hour[0]}{value[-11:-6]}Z", hour[1]
             when = rfc2822(value)
             assert when is not None
             found = iso(when), when.astimezone(self.zone).hour
-            if key not in self._minutes:
+            if key not in self._hours:
                 self._remember(key, when, found)
             return found
         when = rfc2822(value)
         return None if when is None else (iso(when), when.astimezone(self.zone).hour)
 
     def _remember(self, key: str, when: datetime, found: tuple[str, int]) -> None:
-        start = when.replace(second=0).astimezone(timezone.utc)
-        hours = {(start + timedelta(seconds=s)).astimezone(self.zone).hour for s in (0, 59)}
+        start = when.replace(minute=0, second=0).astimezone(timezone.utc)
+        instants = [start + timedelta(minutes=m) for m in range(60)] + [start + timedelta(minutes=59, seconds=59)]
         offset = when.utcoffset()
-        steady = len(hours) == 1 and offset is not None and offset % _MINUTE == timedelta(0)
-        if len(self._minutes) >= MAX_MINUTES:
-            self._minutes.clear()
-        self._minutes[key] = (found[0][:-3], found[1]) if steady else None  # found[0] without "SSZ"
+        steady = (offset is not None and offset % _HOUR == timedelta(0)
+                  and len({i.astimezone(self.zone).hour for i in instants}) == 1)
+        if len(self._hours) >= MAX_HOURS:
+            self._hours.clear()
+        self._hours[key] = (found[0][:-6], found[1]) if steady else None  # found[0] without "MM:SSZ"
 
 
 class TwilioMessagesJson(Format):
@@ -113,7 +115,7 @@ class TwilioMessagesJson(Format):
 
     def __init__(self, ctx: IngestContext):
         super().__init__(ctx)
-        self.dates = MinuteStamps(ctx.zone)
+        self.dates = HourStamps(ctx.zone)
 
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
         for number, item, raw in json_objects(stream, stats=self.ctx.stats):
