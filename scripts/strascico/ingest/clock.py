@@ -21,6 +21,8 @@ _SIXTY = {f"{s:02d}": s for s in range(60)}  # valid minutes and seconds
 _WALL_EPOCH = datetime(1970, 1, 1)
 MAX_HOURS = 4096  # records come roughly in time order: a small cache hits almost always
 _HOUR = timedelta(hours=1)
+# wall-clock steps from an hour's first second to every minute and to its last second
+_EVERY_MINUTE = tuple(timedelta(minutes=m) for m in range(1, 60)) + (timedelta(minutes=59, seconds=59),)
 
 
 class Stamp(NamedTuple):
@@ -70,9 +72,8 @@ class LocalClock:
     def _remember(self, key: str, when: datetime, utc: datetime, hour_seconds: int) -> None:
         first = when.replace(minute=0, second=0)
         offset = first.utcoffset()
-        checks = [first.replace(minute=m) for m in range(60)] + [first.replace(minute=59, second=59)]
         steady = (offset is not None and offset % _HOUR == timedelta(0)
-                  and all(c.utcoffset() == offset for c in checks))
+                  and all(self.zone.utcoffset(first + step) == offset for step in _EVERY_MINUTE))
         if len(self._hours) >= MAX_HOURS:
             self._hours.clear()
         self._hours[key] = _Hour(utc.strftime("%Y-%m-%dT%H:"), when.hour, hour_seconds) if steady else None

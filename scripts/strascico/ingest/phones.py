@@ -39,7 +39,7 @@ PHONE_FIELDS = ("number", "country_code", "country_iso", "number_type", "range")
 
 class PhoneInfo(NamedTuple):
     """One normalized number: the taxonomy's `*.number`, `.country_code`, `.country_iso`,
-    `.number_type`, `.range` (a tuple in FIELDS order: cheap to build and to unpack)."""
+    `.number_type`, `.range` (a tuple in PHONE_FIELDS order: cheap to build and to unpack)."""
 
     e164: str
     country_code: str

@@ -38,8 +38,9 @@ class AsteriskCdrCsv(Format):
 
     @classmethod
     def split_point(cls, lines: list[bytes]) -> bool:
-        """csv_records holds no pending line after a break when no quoted field is open there: it
-        holds at most MAX_RECORD_LINES lines with an odd quote count, so even counts prove it."""
+        """A fresh csv_records reads on like the running one where the latter holds no pending
+        lines. It holds at most MAX_RECORD_LINES lines, and only while their quotes are odd in
+        total: when each of the last MAX_RECORD_LINES lines has an even count, nothing is pending."""
         return all(line.count(b'"') % 2 == 0 for line in lines)
 
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
