@@ -97,3 +97,17 @@ def test_cli_jobs_output_equals_one_process(tmp_path: Path) -> None:
         summary.pop("rejects_file")
         outputs.append((out.read_bytes(), rejects.read_bytes(), summary))
     assert outputs[0] == outputs[1]
+
+
+def test_a_file_without_allowed_breaks_is_read_on_in_process(tmp_path: Path) -> None:
+    """Quoted fields every few lines leave no cut: after MAX_UNCUT_PIECES pieces' bytes (at
+    least MIN_UNCUT_BYTES) the rest is read in the parent: bounded memory, the same output."""
+    lines = tricky_csv(rows=3000).splitlines()
+    for i in range(1000, 3000, 5):  # from line 1000 on, an open quote every 5 lines
+        lines[i] = lines[i].replace('"Queue"', '"Que\nue"')
+    path = tmp_path / "dense.csv"
+    path.write_text("\n".join(lines) + "\n")
+    cut = list(pieces(str(path), AsteriskCdrCsv, piece_bytes=5000))
+    assert cut[-1].size == -1 and len(cut) > 3
+    expected = ingest("asterisk-cdr-csv", [str(path)], tmp_path, jobs=0)
+    assert ingest("asterisk-cdr-csv", [str(path)], tmp_path, jobs=2, piece_bytes=5000) == expected

@@ -4,8 +4,10 @@ A file is cut only at line breaks where its format says a fresh reader reads on 
 the running one would (Format.split_point); each piece is normalized by a worker into NDJSON
 bytes, its rejects (line numbers made file-relative) and its counts. The parent writes pieces
 in order as they complete, with at most a few in flight, so output is the same bytes as one
-process would write and memory does not grow with the file. Standard input, formats that do
-not opt in and files of a single piece are read in-process, as without --jobs.
+process would write and memory does not grow with the file. When a long stretch offers no
+allowed break (MAX_UNCUT_PIECES), the rest of that file is read in-process after the pieces in
+flight. Standard input, formats that do not opt in and small files are read in-process, as
+without --jobs.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from .runner import STDIN, RejectWriter, Sources, counted, normalized_events, wr
 
 PIECE_BYTES = 1 << 20  # ~4-8k records: enough work to hide the hand-off, little to hold
 IN_FLIGHT_PER_JOB = 2
+MAX_UNCUT_PIECES = 8  # no allowed break in this many pieces' bytes (at least 256 KiB): read the
+MIN_UNCUT_BYTES = 256 << 10  # rest in-process, so a file that cannot be cut costs no memory
 
 
 @dataclass(frozen=True)
 class Piece:
-    """Bytes [offset, offset + size) of a file, after `lines_before` lines."""
+    """Bytes [offset, offset + size) of a file, after `lines_before` lines; size -1: to its end."""
 
     path: str
     offset: int
@@ -50,6 +54,9 @@ def pieces(path: str, fmt_class: type[Format], piece_bytes: int = PIECE_BYTES) -
                     yield Piece(path, offset, len(block), lines_before)
                 return
             cut = _cut(block, fmt_class)
+            if cut == 0 and len(block) >= max(MAX_UNCUT_PIECES * piece_bytes, MIN_UNCUT_BYTES):
+                yield Piece(path, offset, -1, lines_before)  # memory stays bounded: no more cuts
+                return
             if cut == 0:
                 continue  # no allowed break yet: read on
             yield Piece(path, offset, cut, lines_before)
@@ -89,15 +96,32 @@ def _normalize_piece(piece: Piece) -> tuple[bytes, list[Reject], IngestStats]:
     with open(piece.path, "rb") as handle:
         handle.seek(piece.offset)
         data = handle.read(piece.size)
-    out, rejects = [], []
-    for record in counted(fmt.records(io.BytesIO(data), piece.path), stats):
+    out: list[bytes] = []
+    rejects: list[Reject] = []
+    _normalize(fmt, io.BytesIO(data), piece, stats, out.append, rejects.append)
+    out.append(b"")
+    return b"\n".join(out), rejects, stats
+
+
+def _normalize(fmt: Format, stream: BinaryIO, piece: Piece, stats: IngestStats, emit: Callable[[bytes], object],
+               reject: Callable[[Reject], object]) -> int:
+    """A piece's events as NDJSON lines (without their newline) to `emit`, its rejects to `reject`."""
+    events = 0
+    for record in counted(fmt.records(stream, piece.path), stats):
         if type(record) is Event:
-            out.append(orjson.dumps(record.fields))  # type: ignore[union-attr]
+            emit(orjson.dumps(record.fields))  # type: ignore[union-attr]
+            events += 1
         elif type(record) is Reject:
             record.line += piece.lines_before  # type: ignore[union-attr]
-            rejects.append(record)
-    out.append(b"")
-    return b"\n".join(out), rejects, stats  # type: ignore[arg-type]
+            reject(record)  # type: ignore[arg-type]
+    return events
+
+
+def _normalize_rest(fmt: Format, piece: Piece, out: BinaryIO, rejects: RejectWriter) -> int:
+    """The rest of a file that could not be cut, streamed in this process."""
+    with open(piece.path, "rb") as handle:
+        handle.seek(piece.offset)
+        return _normalize(fmt, handle, piece, fmt.ctx.stats, lambda line: out.write(line + b"\n"), rejects.write)
 
 
 def parallel_worth(fmt: Format, sources: Sources, jobs: int) -> bool:
@@ -128,6 +152,11 @@ def write_ndjson_parallel(fmt: Format, sources: Sources, out: BinaryIO, rejects:
         for path in sources.paths:
             window: deque = deque()
             for piece in pieces(path, type(fmt), piece_bytes):
+                if piece.size < 0:  # after what is in flight, in order
+                    while window:
+                        written += _collect(window.popleft().get(), out, rejects, stats, tick)
+                    written += _normalize_rest(fmt, piece, out, rejects)
+                    continue
                 window.append(pool.apply_async(_normalize_piece, (piece,)))
                 if len(window) >= jobs * IN_FLIGHT_PER_JOB:
                     written += _collect(window.popleft().get(), out, rejects, stats, tick)
