@@ -101,6 +101,7 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     else:
         fmt = fmt_class(ctx)
     rejects = RejectWriter(rejects_path or Path(f"rejects-{format_name}.ndjson"))
+    tqdm.monitor_interval = 0  # no monitor thread: --jobs forks workers, and forking a threaded process is unsafe
     bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
     index_for = lambda category: f"{index_prefix}-{category}-{format_name}"  # noqa: E731
     sources = Sources(list(files))
