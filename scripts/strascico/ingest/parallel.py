@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import sys
 from collections import deque
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
@@ -126,9 +127,9 @@ def _normalize_rest(fmt: Format, piece: Piece, out: BinaryIO, rejects: RejectWri
 
 def parallel_worth(fmt: Format, sources: Sources, jobs: int) -> bool:
     """Whether --jobs can help: several workers, a format that may be cut, a file that would be,
-    a platform that forks."""
+    Linux (fork is the safe default there; macOS system libraries may not survive it)."""
     return (jobs > 1 and type(fmt).split_context is not None and STDIN not in sources.paths
-            and "fork" in multiprocessing.get_all_start_methods()
+            and sys.platform.startswith("linux")
             and any(os.path.getsize(p) > PIECE_BYTES for p in sources.paths))
 
 
