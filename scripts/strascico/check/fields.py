@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import datetime
-from typing import Any, Iterable, Iterator
+from functools import cache, lru_cache
+from typing import Any, Callable, Iterable, Iterator
 
 from sigma.correlations import SigmaCorrelationRule
 from sigma.pipelines.strascico.taxonomy import FieldSpec, Logsource
@@ -114,25 +115,21 @@ def check_rule_fields(ctx: CheckContext) -> Iterable[Finding]:
 
 def event_value_problem(spec: FieldSpec, value: Any) -> str | None:
     """Why `value` cannot be indexed into `spec`'s mapping, or None."""
-    checks = {
-        "keyword": lambda v: isinstance(v, str),
-        "text": lambda v: isinstance(v, str),
-        "boolean": lambda v: isinstance(v, bool),
-        "long": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "date": _is_date,
-        "ip": _is_ip,
-    }
     if value is None:
         return None
+    check = _TYPE_CHECKS[spec.type]
     values = value if isinstance(value, list) else [value]
     for item in values:
-        if not checks[spec.type](item):
+        if not check(item):
             return f"{spec.name} is {spec.type}, got {item!r}"
-        if spec.values and isinstance(item, str) and item.lower() not in {v.lower() for v in spec.values}:
+        if spec.values and isinstance(item, str) and item.lower() not in _lowered(spec.values):
             return f"{spec.name}: '{item}' is not one of {', '.join(spec.values)}"
     return None
+
+
+@cache  # one per closed vocabulary: ingest checks every value of every event
+def _lowered(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.lower() for v in values)
 
 
 def _is_date(value: Any) -> bool:
@@ -146,11 +143,34 @@ def _is_date(value: Any) -> bool:
 
 
 def _is_ip(value: Any) -> bool:
+    if type(value) is str:
+        return _is_ip_text(value)
     try:
         ipaddress.ip_address(value)
         return True
     except ValueError:
         return False
+
+
+@lru_cache(maxsize=65536)  # events repeat their hosts and clients
+def _is_ip_text(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+        return True
+    except ValueError:
+        return False
+
+
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "keyword": lambda v: isinstance(v, str),
+    "text": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "long": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "date": _is_date,
+    "ip": _is_ip,
+}
 
 
 def event_problems(event: dict[str, Any], logsource: Logsource) -> list[str]:

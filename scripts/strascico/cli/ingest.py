@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -15,7 +16,8 @@ from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
 from ..ingest.context import blocked_ranges
 from ..ingest.formats.reports import DEFAULT_TEXT_MAX, ReportFormat, report_options
-from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events, write_ndjson
+from ..ingest.parallel import default_jobs, write_events
+from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events
 from ..watchlist import Watchlist, load_key
 from .cluster import cluster_options, connect
 from .output import print_json
@@ -49,12 +51,16 @@ from .output import print_json
               help="Where rejected records go (NDJSON with reason). Default: rejects-<format>.ndjson")
 @click.option("--allow-rejects", is_flag=True, help="Exit 0 even when records were rejected.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout (not with --out -).")
+@click.option("-j", "--jobs", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Worker processes normalizing pieces of large files for --out (0: one per CPU). "
+                   "Output is identical; formats whose records may span lines in ways that cannot "
+                   "be cut safely, standard input and indexing run in one process.")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
            key_file: Path | None, blocklist_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
            rejects_path: Path | None,
            allow_rejects: bool,
-           as_json: bool) -> int:
+           as_json: bool, jobs: int) -> int:
     """Normalize vendor exports (CDRs, SMS gateways, DB audit, web logs) into the taxonomy.
 
     \b
@@ -95,18 +101,22 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     else:
         fmt = fmt_class(ctx)
     rejects = RejectWriter(rejects_path or Path(f"rejects-{format_name}.ndjson"))
+    tqdm.monitor_interval = 0  # no monitor thread: --jobs forks workers, and forking a threaded process is unsafe
     bar = tqdm(desc=f"ingest {format_name}", unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
     index_for = lambda category: f"{index_prefix}-{category}-{format_name}"  # noqa: E731
-    events = normalized_events(fmt, Sources(list(files)), rejects, index_for, ctx.stats, bar.update)
+    sources = Sources(list(files))
+    jobs = jobs or default_jobs()
     stored, duplicates, failed = 0, 0, []
     try:
         if out is not None:
-            stored = write_ndjson(events, sys.stdout if out == "-" else Path(out))
+            with (nullcontext(sys.stdout.buffer) if out == "-" else open(out, "wb")) as handle:
+                stored = write_events(fmt, sources, handle, rejects, jobs, bar.update)
             where = "stdout" if out == "-" else out
         else:
             with connect(es_url, ca_cert, insecure, start_local=False) as (settings, _):
                 client = settings.client()
                 apply_templates(client, plan_templates(client, index_prefix))
+                events = normalized_events(fmt, sources, rejects, index_for, ctx.stats, bar.update)
                 report = bulk_index(client, events, id_field="event.id")
                 stored, duplicates, failed = report.indexed, report.duplicates, report.failures
                 where = settings.describe()

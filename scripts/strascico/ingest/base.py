@@ -29,3 +29,20 @@ class Format(ABC):
     @abstractmethod
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject | Skip]:
         """Events and rejects, in file order."""
+
+    # ingest --jobs may cut a file at a line break where split_point says yes; it is shown the
+    # split_context lines before the break. None: this format's files are never cut.
+    split_context: ClassVar[int | None] = None
+
+    @classmethod
+    def split_point(cls, lines: list[bytes]) -> bool:
+        """True when a fresh reader started after `lines` reads what the running reader would read
+        on. `lines` are the split_context lines before the break, fewer only right after the start
+        of the file or of an earlier cut (where the reader was fresh anyway)."""
+        return True
+
+
+class LineFormat(Format):
+    """A format whose every record is one line, read with no state carried between lines."""
+
+    split_context = 0

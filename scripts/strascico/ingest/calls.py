@@ -26,19 +26,24 @@ def is_extension(value: str | None) -> bool:
 
 def call_fields(disposition: str, ring: float | None, talk: float | None, direction: str | None) -> dict[str, Any]:
     """Disposition, action, durations and direction in the taxonomy's words."""
-    fields: dict[str, Any] = {
-        "telephony.channel": "voice",
-        "telephony.call.disposition": disposition,
-        "event.action": ACTIONS[disposition],
-        "event.outcome": "success" if disposition == "answered" else "failure",
-    }
-    if ring is not None:
-        fields["telephony.call.ring_duration"] = round(max(ring, 0.0), 3)
-    if talk is not None:
-        fields["telephony.call.talk_duration"] = round(max(talk, 0.0), 3)
-    if direction:
-        fields["network.direction"] = direction
+    fields: dict[str, Any] = {}
+    put_call(fields, disposition, ring, talk, direction)
     return fields
+
+
+def put_call(event: dict[str, Any], disposition: str, ring: float | None, talk: float | None,
+             direction: str | None) -> None:
+    """call_fields, written straight into `event`."""
+    event["telephony.channel"] = "voice"
+    event["telephony.call.disposition"] = disposition
+    event["event.action"] = ACTIONS[disposition]
+    event["event.outcome"] = "success" if disposition == "answered" else "failure"
+    if ring is not None:
+        event["telephony.call.ring_duration"] = round(max(ring, 0.0), 3)
+    if talk is not None:
+        event["telephony.call.talk_duration"] = round(max(talk, 0.0), 3)
+    if direction:
+        event["network.direction"] = direction
 
 
 def seconds_between(start: datetime | None, end: datetime | None) -> float | None:

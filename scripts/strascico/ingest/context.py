@@ -8,12 +8,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..watchlist import Watchlist
 from .model import IngestStats
-from .phones import PhoneNormalizer
+from .phones import PHONE_FIELDS, PhoneNormalizer
 
 
 @dataclass
@@ -33,37 +34,70 @@ class IngestContext:
 
     def number_fields(self, prefix: str, raw: str | None) -> dict[str, Any]:
         """`<prefix>.number_original` always (when given), the normalized fields when parseable."""
-        if raw is None or str(raw).strip() == "":
-            return {}
-        raw = str(raw).strip()
-        fields: dict[str, Any] = {f"{prefix}.number_original": raw}
+        fields: dict[str, Any] = {}
+        self.put_number(fields, prefix, raw)
+        return fields
+
+    def put_number(self, event: dict[str, Any], prefix: str, raw: str | None) -> None:
+        """number_fields, written straight into `event` (the hot path of every call record)."""
+        if raw is None:
+            return
+        if type(raw) is not str:
+            raw = str(raw)
+        raw = raw.strip()
+        if not raw:
+            return
+        keys = _NUMBER_KEYS.get(prefix) or _number_keys(prefix)
+        event[keys[0]] = raw
         info = self.phones.normalize(raw)
         if info is None:
             self.stats.unparsed_numbers += 1
-            return fields
-        fields.update(info.fields(prefix))
+            return
+        event[keys[1]], event[keys[2]], event[keys[3]], event[keys[4]], event[keys[5]] = info
         if prefix == "telephony.callee" and self.watchlist is not None:
-            fields["telephony.callee.exposed"] = self.watchlist.contains(info.e164)
+            event["telephony.callee.exposed"] = self.watchlist.contains(info.e164)
         if prefix == "telephony.caller" and self.blocked_ranges:
-            fields["telephony.caller.range_blocked"] = info.range in self.blocked_ranges
-        return fields
+            event["telephony.caller.range_blocked"] = info.range in self.blocked_ranges
 
     def contact_fields(self, when: datetime, caller: str | None, callee: str | None) -> dict[str, Any]:
         """Timestamp, local hour and both parties of a call or message."""
-        fields: dict[str, Any] = {"@timestamp": iso(when), "telephony.local_hour": when.astimezone(self.zone).hour}
-        fields.update(self.number_fields("telephony.caller", caller))
-        fields.update(self.number_fields("telephony.callee", callee))
+        fields: dict[str, Any] = {}
+        self.put_contact(fields, iso(when), when.astimezone(self.zone).hour, caller, callee)
         return fields
+
+    def put_contact(self, event: dict[str, Any], timestamp: str, local_hour: int, caller: str | None,
+                    callee: str | None) -> None:
+        """contact_fields, written straight into `event`, from an already formatted timestamp."""
+        event["@timestamp"] = timestamp
+        event["telephony.local_hour"] = local_hour
+        self.put_number(event, "telephony.caller", caller)
+        self.put_number(event, "telephony.callee", callee)
 
     def text_fields(self, text: str | None) -> dict[str, Any]:
         """Message body (if policy keeps it) and its hash for campaign clustering."""
         if not text:
             return {}
-        normalized = " ".join(text.lower().split())
-        fields: dict[str, Any] = {"telephony.message.text_hash": hashlib.sha256(normalized.encode()).hexdigest()[:32]}
+        fields: dict[str, Any] = {"telephony.message.text_hash": text_hash(text)}
         if self.keep_text:
             fields["telephony.message.text"] = text
         return fields
+
+
+@lru_cache(maxsize=16384)  # campaigns and notification templates repeat their bodies
+def text_hash(text: str) -> str:
+    """Hash of a message body, case and spacing folded, for campaign clustering."""
+    normalized = " ".join(text.lower().split())
+    return hashlib.sha256(normalized.encode()).hexdigest()[:32]
+
+
+_NUMBER_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+def _number_keys(prefix: str) -> tuple[str, ...]:
+    """`<prefix>.number_original` and the PhoneInfo fields' names, built once per prefix."""
+    keys = (f"{prefix}.number_original",) + tuple(f"{prefix}.{name}" for name in PHONE_FIELDS)
+    _NUMBER_KEYS[prefix] = keys
+    return keys
 
 
 def blocked_ranges(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[str], int]:

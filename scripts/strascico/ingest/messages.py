@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # First link of a message body: scheme or www. links, and bare domain/path links (wa.me/…, bit.ly/…).
@@ -12,9 +13,16 @@ _LINK_TAIL = ".,;:!?)]}'\""
 
 def link_fields(text: str | None) -> dict[str, str]:
     """`url.full` (as written) and `url.domain` of the first link in a message body."""
-    match = _LINK.search(text or "")
+    return dict(_link(text or ""))
+
+
+@lru_cache(maxsize=16384)  # bodies repeat (campaigns, templates): search and split each once
+def _link(text: str) -> tuple[tuple[str, str], ...]:
+    if "/" not in text and "www." not in text.lower():
+        return ()  # both of _LINK's alternatives need one of these: skip the search
+    match = _LINK.search(text)
     if not match:
-        return {}
+        return ()
     url = match.group(0).rstrip(_LINK_TAIL)
     fields = {"url.full": url}
     try:
@@ -23,4 +31,4 @@ def link_fields(text: str | None) -> dict[str, str]:
         host = None
     if host:
         fields["url.domain"] = host
-    return fields
+    return tuple(fields.items())

@@ -30,6 +30,23 @@ def decoded_lines(stream: BinaryIO, stats: IngestStats) -> Iterator[tuple[int, s
 MAX_RECORD_LINES = 20  # a quoted field longer than this is a truncated record, not a long one
 
 
+class _OneRecord:
+    """The input of one long-lived csv.reader, fed one record's text at a time (a reader
+    resets its state on every next(), so this parses exactly like csv.reader([text]))."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+
+    def __iter__(self) -> _OneRecord:
+        return self
+
+    def __next__(self) -> str:
+        text, self.text = self.text, None
+        if text is None:
+            raise StopIteration
+        return text
+
+
 def csv_records(lines: Iterator[tuple[int, str]], **fmtparams: Any) -> Iterator[
         tuple[int, list[str] | None, str]]:
     """(first line number, fields, raw text) per CSV record; quoted fields may span lines.
@@ -38,23 +55,34 @@ def csv_records(lines: Iterator[tuple[int, str]], **fmtparams: Any) -> Iterator[
     with fields None, and reading resumes at the line after its first one, so one broken
     line cannot swallow the rest of the file.
     """
+    feed = _OneRecord()
+    reader = csv.reader(feed, **fmtparams)
+
+    def parse(text: str) -> list[str] | None:
+        feed.text = text
+        try:
+            return next(reader)
+        except csv.Error:  # e.g. several stray quotes: a bad record, never a crashed run
+            return None
+
     pending: list[tuple[int, str]] = []
     source = iter(lines)
     while True:
         if not pending:
-            nxt = next(source, None)
-            if nxt is None:
+            for number, text in source:  # the common case: a whole record on one line
+                if text.count('"') % 2:
+                    pending.append((number, text))
+                    break
+                if text.strip():
+                    yield number, parse(text), text
+            else:
                 return
-            pending.append(nxt)
         joined = "\n".join(text for _, text in pending)
         if joined.count('"') % 2 == 0:
             start = pending[0][0]
             pending = []
             if joined.strip():
-                try:
-                    yield start, next(csv.reader([joined], **fmtparams)), joined
-                except csv.Error:  # e.g. several stray quotes: a bad record, never a crashed run
-                    yield start, None, joined
+                yield start, parse(joined), joined
             continue
         nxt = next(source, None) if len(pending) < MAX_RECORD_LINES else None
         if nxt is not None:
@@ -76,12 +104,13 @@ class _Utf8Lines(io.RawIOBase):
         self._lines = iter(stream)
         self._stats = stats
         self._buffer = b""
+        self._pos = 0  # of the next byte to hand out: a one-line JSON page must not be re-sliced per read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target) -> int:  # type: ignore[no-untyped-def]
-        while not self._buffer:
+        while self._pos >= len(self._buffer):
             raw = next(self._lines, None)
             if raw is None:
                 return 0
@@ -92,9 +121,10 @@ class _Utf8Lines(io.RawIOBase):
                 self._buffer = raw.decode("latin-1").encode("utf-8")
                 if self._stats is not None:
                     self._stats.decoded_latin1 += 1
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+            self._pos = 0
+        size = min(len(target), len(self._buffer) - self._pos)
+        target[:size] = self._buffer[self._pos:self._pos + size]
+        self._pos += size
         return size
 
 

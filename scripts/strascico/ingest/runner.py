@@ -55,20 +55,30 @@ def normalized_events(fmt: Format, sources: Sources, rejects: RejectWriter, inde
                       stats: IngestStats, tick: Callable[[int], None] = lambda n: None) -> Iterator[tuple[str, dict]]:
     """(index, event) for every good record; rejects go to the writer; stats count both."""
     for name, stream in sources.open():
-        for record in fmt.records(stream, name):
-            stats.read += 1
+        for record in counted(fmt.records(stream, name), stats):
             tick(1)
-            if isinstance(record, Skip):
-                stats.skipped[record.reason] = stats.skipped.get(record.reason, 0) + 1
-                continue
-            if isinstance(record, Reject):
-                stats.rejected += 1
-                rejects.write(record)
-                continue
-            assert isinstance(record, Event)
+            kind = type(record)
+            if kind is Event:
+                yield index_for(record.category), record.fields  # type: ignore[union-attr]
+            elif kind is Reject:
+                rejects.write(record)  # type: ignore[arg-type]
+
+
+def counted(records: Iterator[Event | Reject | Skip], stats: IngestStats) -> Iterator[Event | Reject | Skip]:
+    """A format's records, each counted in `stats` (read, events by logsource, rejects, skips by reason)."""
+    skipped, by_category = stats.skipped, stats.by_category
+    for record in records:
+        stats.read += 1
+        kind = type(record)
+        if kind is Event:
             stats.events += 1
-            stats.by_category[record.category] = stats.by_category.get(record.category, 0) + 1
-            yield index_for(record.category), record.fields
+            by_category[record.category] = by_category.get(record.category, 0) + 1  # type: ignore[union-attr]
+        elif kind is Reject:
+            stats.rejected += 1
+        else:
+            assert kind is Skip, f"a format yielded {record!r}"
+            skipped[record.reason] = skipped.get(record.reason, 0) + 1  # type: ignore[union-attr]
+        yield record
 
 
 def write_ndjson(events: Iterator[tuple[str, dict]], out: Path | TextIO) -> int:

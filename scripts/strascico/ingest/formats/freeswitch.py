@@ -23,12 +23,12 @@ judged by the caller: an extension calls out (or internally), anything else is i
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any, BinaryIO, Iterator
 
-from ..base import Format
-from ..calls import call_fields, is_extension, seconds_between
-from ..context import event_id, local_time
+from ..base import LineFormat
+from ..calls import is_extension, put_call
+from ..clock import LocalClock, Stamp
+from ..context import event_id
 from ..model import Event, Reject
 from ..reading import decoded_lines
 
@@ -56,18 +56,14 @@ INBOUND_CONTEXTS = ("public",)
 LOCAL_CONTEXTS = ("default", "features")  # where registered users' calls run
 
 
-class FreeswitchCdrCsv(Format):
+class FreeswitchCdrCsv(LineFormat):
     name = "freeswitch-cdr-csv"
     category = "telephony"
     description = "FreeSWITCH mod_cdr_csv Master.csv (default template)"
     dataset = "telephony.cdr"
 
-    def _time(self, text: str) -> datetime | None:
-        if not text.strip():
-            return None
-        return local_time(text.strip(), self.ctx.zone)
-
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
+        clock = LocalClock(self.ctx.zone)
         for line, text in decoded_lines(stream, self.ctx.stats):
             if not text.strip():
                 continue
@@ -78,37 +74,42 @@ class FreeswitchCdrCsv(Format):
             if len(fields) < MIN_COLUMNS:
                 yield Reject(source, line, f"expected at least {MIN_COLUMNS} columns, found {len(fields)}", text)
                 continue
-            row = dict(zip(COLUMNS, (f.strip() for f in fields)))
             try:
-                yield Event(self.category, self._event(row, text))
+                yield Event(self.category, self._event([f.strip() for f in fields[:MIN_COLUMNS]], text, clock))
             except (ValueError, KeyError, OverflowError) as exc:  # OverflowError: dates at datetime.max
                 yield Reject(source, line, f"bad value: {exc}", text)
 
-    def _event(self, row: dict[str, str], raw: str) -> dict[str, Any]:
-        start, answer = self._time(row["start_stamp"]), self._time(row["answer_stamp"])
+    def _event(self, row: list[str], raw: str, clock: LocalClock) -> dict[str, Any]:
+        """One call leg from the first MIN_COLUMNS columns, in COLUMNS order."""
+        (name, caller, callee, context, start_text, answer_text, _end, duration, billsec, cause, uuid,
+         _bleg, _account) = row
+        start, answer = _stamp(clock, start_text), _stamp(clock, answer_text)
         if start is None:
             raise ValueError("empty start_stamp")
-        cause = row["hangup_cause"].upper()
-        disposition = "answered" if answer is not None else DISPOSITIONS.get(cause)
+        disposition = "answered" if answer is not None else DISPOSITIONS.get(cause.upper())
         if disposition is None:
-            raise ValueError(f"unknown hangup_cause {row['hangup_cause']!r}")
-        duration, billsec = float(row["duration"] or 0), float(row["billsec"] or 0)
-        ring = seconds_between(start, answer) if answer is not None else duration
-        caller, callee = row["caller_id_number"] or None, row["destination_number"] or None
+            raise ValueError(f"unknown hangup_cause {cause!r}")
+        duration_s, talk = float(duration or 0), float(billsec or 0)
+        # ring: answer - start of two stamps of one zone, as datetime subtraction would give
+        ring = float(answer.seconds - start.seconds) if answer is not None else duration_s
+        caller_extension, callee_extension = is_extension(caller), is_extension(callee)
         event: dict[str, Any] = {"event.dataset": self.dataset, "event.id": event_id(self.name, raw)}
-        event.update(self.ctx.contact_fields(start, None if is_extension(caller) else caller,
-                                             None if is_extension(callee) else callee))
-        if is_extension(caller):
+        self.ctx.put_contact(event, start.utc(), start.hour, None if caller_extension else caller or None,
+                             None if callee_extension else callee or None)
+        if caller_extension:
             event["telephony.caller.extension"] = caller
-        if is_extension(callee):
+        if callee_extension:
             event["telephony.callee.extension"] = callee
-        event.update(call_fields(disposition, ring, billsec, _direction(row["context"], caller, callee)))
-        if row["uuid"]:
-            event["telephony.call.id"] = row["uuid"]
-        name = row["caller_id_name"]
+        put_call(event, disposition, ring, talk, _direction(context, caller_extension, callee_extension))
+        if uuid:
+            event["telephony.call.id"] = uuid
         if name and name != caller:  # FreeSWITCH copies the number into the name when there is none
             event["telephony.caller.name"] = name
         return event
+
+
+def _stamp(clock: LocalClock, text: str) -> Stamp | None:
+    return clock.stamp(text) if text else None
 
 
 def split_quoted(text: str) -> list[str] | None:
@@ -121,9 +122,9 @@ def split_quoted(text: str) -> list[str] | None:
     return _SEPARATOR.split(line[1:-1])
 
 
-def _direction(context: str, caller: str | None, callee: str | None) -> str:
+def _direction(context: str, caller_extension: bool, callee_extension: bool) -> str:
     if context.lower() in INBOUND_CONTEXTS:
         return "inbound"
-    if context.lower() in LOCAL_CONTEXTS or is_extension(caller):  # other contexts: judge by the caller
-        return "internal" if is_extension(callee) else "outbound"
+    if context.lower() in LOCAL_CONTEXTS or caller_extension:  # other contexts: judge by the caller
+        return "internal" if callee_extension else "outbound"
     return "inbound"

@@ -23,8 +23,9 @@ import math
 import re
 from typing import Any, BinaryIO, Iterator
 
-from ..base import Format
-from ..context import event_id, local_time
+from ..base import LineFormat
+from ..clock import LocalClock
+from ..context import event_id
 from ..model import Event, Reject, Skip
 from ..messages import link_fields
 from ..reading import decoded_lines
@@ -71,13 +72,14 @@ def segments(length: int, coding: int, udh: bytes) -> int:
     return 1 if length <= single else math.ceil(length / part)
 
 
-class KannelAccess(Format):
+class KannelAccess(LineFormat):
     name = "kannel-access"
     category = "messaging"
     description = "Kannel bearerbox access-log (default access-log-format)"
     dataset = "messaging.sms"
 
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject | Skip]:
+        clock = LocalClock(self.ctx.zone)
         for line, text in decoded_lines(stream, self.ctx.stats):
             if not text.strip():
                 continue
@@ -98,22 +100,23 @@ class KannelAccess(Format):
                 yield Reject(source, line, f"unknown access-log event {match['label']!r}", text)
                 continue
             try:
-                yield Event(self.category, self._event(match, kind, text))
+                yield Event(self.category, self._event(match, kind, text, clock))
             except ValueError as exc:
                 yield Reject(source, line, f"bad value: {exc}", text)
 
     def _event(self, match: re.Match[str], kind: tuple[str, str | None, str],
-               raw: str) -> dict[str, Any]:
+               raw: str, clock: LocalClock) -> dict[str, Any]:
         direction, action, outcome = kind
-        when = local_time(match["time"], self.ctx.zone)
+        when = clock.stamp(match["time"])
         coding = int(match["flags"].split(":")[1])
         udh = bytes.fromhex(match["udh"]) if len(match["udh"]) % 2 == 0 else b""
         body = self._body(match["text"], coding)
         event: dict[str, Any] = {"event.dataset": self.dataset, "event.id": event_id(self.name, raw)}
-        event.update(self.ctx.contact_fields(when, match["from"] or None, match["to"] or None))
-        event.update({"telephony.channel": "sms", "network.direction": direction,
-                      "event.outcome": outcome,
-                      "telephony.message.segments": segments(int(match["len"]), coding, udh)})
+        self.ctx.put_contact(event, when.utc(), when.hour, match["from"] or None, match["to"] or None)
+        event["telephony.channel"] = "sms"
+        event["network.direction"] = direction
+        event["event.outcome"] = outcome
+        event["telephony.message.segments"] = segments(int(match["len"]), coding, udh)
         if action:
             event["event.action"] = action
         if match["fid"].strip():

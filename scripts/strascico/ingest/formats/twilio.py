@@ -20,12 +20,13 @@ its first link. Prices, account and messaging-service sids have no taxonomy fiel
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO, Iterator
+from zoneinfo import ZoneInfo
 
 from ..base import Format
-from ..context import event_id
+from ..context import IngestContext, event_id, iso
 from ..model import Event, Reject
 from ..messages import link_fields
 from ..reading import json_objects
@@ -62,11 +63,59 @@ def rfc2822(value: Any) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
+# Twilio's own spelling of a date: parsed by parsedate_to_datetime into exactly these fields.
+_CANONICAL_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+                             r"|Nov|Dec) \d{4} \d\d:[0-5]\d:[0-5]\d [+-]\d{4}")
+MAX_HOURS = 4096
+_HOUR = timedelta(hours=1)
+
+
+class HourStamps:
+    """iso() and the local hour of Twilio dates, looked up once per hour of a canonical date:
+    with a whole-hour offset, and the organization's zone steady through that hour, only the
+    minutes and seconds differ. Anything else, and the first date of an hour, goes through
+    rfc2822 as before."""
+
+    def __init__(self, zone: ZoneInfo):
+        self.zone = zone
+        self._hours: dict[str, tuple[str, int] | None] = {}
+
+    def stamp(self, value: Any) -> tuple[str, int] | None:
+        """(UTC ISO string, local hour), None when the date is absent; raises what rfc2822 raises."""
+        if type(value) is str and _CANONICAL_DATE.fullmatch(value):
+            key = value[:-11] + value[-6:]  # without "MM:SS"
+            hour = self._hours.get(key)
+            if hour is not None:
+                return f"{hour[0]}{value[-11:-6]}Z", hour[1]
+            when = rfc2822(value)
+            assert when is not None
+            found = iso(when), when.astimezone(self.zone).hour
+            if key not in self._hours:
+                self._remember(key, when, found)
+            return found
+        when = rfc2822(value)
+        return None if when is None else (iso(when), when.astimezone(self.zone).hour)
+
+    def _remember(self, key: str, when: datetime, found: tuple[str, int]) -> None:
+        start = when.replace(minute=0, second=0).astimezone(timezone.utc)
+        instants = [start + timedelta(minutes=m) for m in range(60)] + [start + timedelta(minutes=59, seconds=59)]
+        offset = when.utcoffset()
+        steady = (offset is not None and offset % _HOUR == timedelta(0)
+                  and len({i.astimezone(self.zone).hour for i in instants}) == 1)
+        if len(self._hours) >= MAX_HOURS:
+            self._hours.clear()
+        self._hours[key] = (found[0][:-6], found[1]) if steady else None  # found[0] without "MM:SSZ"
+
+
 class TwilioMessagesJson(Format):
     name = "twilio-messages-json"
     category = "messaging"
     description = "Twilio Message resources (list page JSON, JSON array or JSON lines)"
     dataset = "messaging.twilio"
+
+    def __init__(self, ctx: IngestContext):
+        super().__init__(ctx)
+        self.dates = HourStamps(ctx.zone)
 
     def records(self, stream: BinaryIO, source: str) -> Iterator[Event | Reject]:
         for number, item, raw in json_objects(stream, stats=self.ctx.stats):
@@ -90,14 +139,15 @@ class TwilioMessagesJson(Format):
         outcome = OUTCOMES.get(str(msg.get("status") or ""))
         if outcome is None:
             raise ValueError(f"unknown status {msg.get('status')!r}")
-        when = rfc2822(msg.get("date_sent")) or rfc2822(msg.get("date_created"))
+        when = self.dates.stamp(msg.get("date_sent")) or self.dates.stamp(msg.get("date_created"))
         if when is None:
             raise ValueError("neither date_sent nor date_created")
         sender, receiver = msg.get("from") or None, msg.get("to") or None
         event: dict[str, Any] = {"event.dataset": self.dataset, "event.id": event_id(self.name, raw)}
-        event.update(self.ctx.contact_fields(when, sender, receiver))
-        event.update({"telephony.channel": channel(sender, receiver), "network.direction": direction,
-                      "event.outcome": outcome})
+        self.ctx.put_contact(event, when[0], when[1], sender, receiver)
+        event["telephony.channel"] = channel(sender, receiver)
+        event["network.direction"] = direction
+        event["event.outcome"] = outcome
         event["event.action"] = "message-received" if direction == "inbound" else "message-sent"
         if msg.get("sid"):
             event["telephony.call.id"] = str(msg["sid"])
