@@ -113,3 +113,24 @@ def test_ingest_into_the_real_node_counts_and_deduplicates(es_url: str, es_clien
         assert es_client.count(index=f"{prefix}-telephony-asterisk-cdr-csv")["count"] == 7
     finally:
         ScratchPrefix(es_client, prefix).remove()
+
+
+@pytest.mark.parametrize("fmt, line, reason", [
+    ("asterisk-cdr-csv", '"","+2348031234567","+393351234567","from-trunk","","SIP/a","SIP/b","Dial","",'
+                         '"0001-01-01 00:00:00","","0001-01-01 00:00:10",10,0,"NO ANSWER","DOCUMENTATION","1.1",""',
+     "bad value: date value out of range"),
+    ("nginx-combined", '1.2.3.4 - - [01/Jan/0001:00:00:00 +0100] "GET / HTTP/1.1" 200 1 "-" "x"',
+     "bad value: date value out of range"),
+    ("twilio-messages-json", '{"sid": "SM1", "from": 393351234567, "to": "+393351234568", "direction": "inbound",'
+                             ' "status": "received", "date_sent": "Tue, 14 Jan 2025 02:13:00 +0000"}',
+     "bad value: 'from' is a JSON int, not an address"),
+])
+def test_values_python_cannot_hold_are_rejects_not_crashes(tmp_path: Path, fmt: str, line: str, reason: str) -> None:
+    """A year-0001 stamp in the organization's zone falls before datetime's range, and a JSON
+    number is no address: each is one reject with its reason, never an internal error."""
+    source = tmp_path / "input.txt"
+    source.write_text(line + "\n")
+    rejects = tmp_path / "r.ndjson"
+    result = run_cli("ingest", "-f", fmt, str(source), "--out", str(tmp_path / "o.ndjson"), "--rejects", str(rejects))
+    assert result.returncode == 1 and "internal" not in result.stderr, result.stderr
+    assert [json.loads(r)["reason"] for r in rejects.read_text().splitlines()] == [reason]

@@ -14,6 +14,12 @@ class Event:
     fields: dict[str, Any]
 
 
+# What normalizing one record's bad content may raise: a wrong value, a missing key, a JSON
+# number where text belongs, a date beyond datetime's range. Each becomes a Reject, never a
+# crashed run.
+BAD_VALUE = (ValueError, KeyError, TypeError, OverflowError)
+
+
 @dataclass
 class Reject:
     """A record that could not be normalized; kept, counted, written to the rejects file."""

@@ -17,7 +17,7 @@ from ..base import Format
 from ..calls import is_extension, put_call
 from ..clock import LocalClock, Stamp
 from ..context import event_id
-from ..model import Event, Reject
+from ..model import BAD_VALUE, Event, Reject
 from ..reading import MAX_RECORD_LINES, csv_records, decoded_lines
 
 COLUMNS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata",
@@ -54,7 +54,7 @@ class AsteriskCdrCsv(Format):
                 continue
             try:
                 yield Event(self.category, self._event(fields, raw, clock))
-            except (ValueError, KeyError) as exc:
+            except BAD_VALUE as exc:
                 yield Reject(source, line, f"bad value: {exc}", raw)
 
     def _event(self, fields: list[str], raw: str, clock: LocalClock) -> dict:

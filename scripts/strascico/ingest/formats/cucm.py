@@ -31,7 +31,7 @@ from typing import Any, BinaryIO, Iterator
 from ..base import Format
 from ..calls import call_fields, is_extension
 from ..context import event_id
-from ..model import Event, Reject, Skip
+from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import csv_records, decoded_lines
 
 REQUIRED = ("cdrRecordType", "dateTimeOrigination", "callingPartyNumber", "originalCalledPartyNumber",
@@ -79,7 +79,7 @@ class CiscoCucmCdr(Format):
             else:
                 try:
                     yield Event(self.category, self._event(row, raw))
-                except (ValueError, KeyError, OverflowError) as exc:  # OverflowError: dates at datetime.max
+                except BAD_VALUE as exc:
                     yield Reject(source, line, f"bad value: {exc}", raw)
 
     def _event(self, row: dict[str, str], raw: str) -> dict[str, Any]:

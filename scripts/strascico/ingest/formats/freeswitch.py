@@ -29,7 +29,7 @@ from ..base import LineFormat
 from ..calls import is_extension, put_call
 from ..clock import LocalClock, Stamp
 from ..context import event_id
-from ..model import Event, Reject
+from ..model import BAD_VALUE, Event, Reject
 from ..reading import decoded_lines
 
 COLUMNS = ("caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp",
@@ -76,7 +76,7 @@ class FreeswitchCdrCsv(LineFormat):
                 continue
             try:
                 yield Event(self.category, self._event([f.strip() for f in fields[:MIN_COLUMNS]], text, clock))
-            except (ValueError, KeyError, OverflowError) as exc:  # OverflowError: dates at datetime.max
+            except BAD_VALUE as exc:
                 yield Reject(source, line, f"bad value: {exc}", text)
 
     def _event(self, row: list[str], raw: str, clock: LocalClock) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from typing import Any, BinaryIO, Iterator
 from ..base import Format
 from ..calls import call_fields, is_extension, sip_disposition
 from ..context import event_id
-from ..model import Event, Reject, Skip
+from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import decoded_lines
 
 _ACC = re.compile(r"ACC: (transaction answered|call missed|request accounted|request acknowledged): (.*)$")
@@ -78,7 +78,7 @@ class KamailioAcc(Format):
                 yield Event(self.category, self._event(pairs, text))
             except NotACall as exc:
                 yield Skip(source, line, str(exc))
-            except (ValueError, KeyError, OverflowError) as exc:  # OverflowError: dates at datetime.max
+            except BAD_VALUE as exc:
                 yield Reject(source, line, str(exc), text)
 
     def _event(self, pairs: dict[str, str], line: str) -> dict[str, Any]:

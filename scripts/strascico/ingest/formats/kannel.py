@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, Iterator
 from ..base import LineFormat
 from ..clock import LocalClock
 from ..context import event_id
-from ..model import Event, Reject, Skip
+from ..model import BAD_VALUE, Event, Reject, Skip
 from ..messages import link_fields
 from ..reading import decoded_lines
 
@@ -101,7 +101,7 @@ class KannelAccess(LineFormat):
                 continue
             try:
                 yield Event(self.category, self._event(match, kind, text, clock))
-            except ValueError as exc:
+            except BAD_VALUE as exc:
                 yield Reject(source, line, f"bad value: {exc}", text)
 
     def _event(self, match: re.Match[str], kind: tuple[str, str | None, str],

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
 from ..context import event_id, iso
-from ..model import Event, Reject
+from ..model import BAD_VALUE, Event, Reject
 from ..reading import decoded_lines
 from ..sql import MAX_RECORD_LINES, sql_collection, sql_operation
 
@@ -133,7 +133,7 @@ class MariadbAudit(Format):
             return Reject(source, line, f"unknown operation {fields[6]!r}", raw)
         try:
             return Event(self.category, self._event(fields, operation, raw))
-        except ValueError as exc:
+        except BAD_VALUE as exc:
             return Reject(source, line, f"bad value: {exc}", raw)
 
     def _event(self, fields: list[str], operation: str, raw: str) -> dict[str, Any]:

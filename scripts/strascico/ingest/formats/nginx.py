@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from ..base import LineFormat
 from ..context import IngestContext, event_id, iso
-from ..model import Event, Reject
+from ..model import BAD_VALUE, Event, Reject
 from ..reading import decoded_lines
 
 # A quoted field is `[^"\\]*(?:\\.[^"\\]*)*`: the same strings as `(?:[^"\\]|\\.)*`, matched
@@ -131,7 +131,7 @@ class NginxCombined(LineFormat):
                 continue
             try:
                 yield Event(self.category, self._event(match, text))
-            except ValueError as exc:
+            except BAD_VALUE as exc:
                 yield Reject(source, line, f"bad value: {exc}", text)
 
     def _event(self, match: re.Match[str], raw: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from ..base import Format
 from ..context import event_id, iso
-from ..model import Event, Reject, Skip
+from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import decoded_lines
 from ..sql import MAX_RECORD_LINES, sql_collection
 
@@ -102,7 +102,7 @@ class PgAudit(Format):
             return Reject(source, line, f"unknown CLASS {fields[3]!r}", raw)
         try:
             return Event(self.category, self._event(match, fields, raw))
-        except ValueError as exc:
+        except BAD_VALUE as exc:
             return Reject(source, line, f"bad value: {exc}", raw)
 
     def _event(self, prefix: re.Match[str], fields: list[str], raw: str) -> dict[str, Any]:

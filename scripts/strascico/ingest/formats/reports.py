@@ -36,7 +36,7 @@ from ...watchlist import KEY_ENV, load_key, number_hash
 from ..base import Format
 from ..context import IngestContext, event_id, iso
 from ..language import detect_language
-from ..model import Event, Reject, Skip
+from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import csv_records, decoded_lines, json_objects
 from ..report_mapping import ReportMapping, detect, load_mapping, lookup, shipped_mappings
 from ..report_values import (CONTACT_CHANNEL, numbers_in, parse_time, parse_time_of_day, redacted, report_channel,
@@ -211,7 +211,7 @@ def _guarded(fmt: ReportFormat, mapping: ReportMapping, values: dict[str, Any], 
              line: int) -> Iterator[Event | Reject]:
     try:
         yield from fmt.events(mapping, values, raw)
-    except ValueError as exc:
+    except BAD_VALUE as exc:
         yield Reject(source, line, f"bad value: {exc}", raw)
 
 

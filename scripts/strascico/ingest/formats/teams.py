@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, Iterator
 from ..base import Format
 from ..calls import call_fields, sip_disposition
 from ..context import event_id
-from ..model import Event, Reject
+from ..model import BAD_VALUE, Event, Reject
 from ..reading import json_objects
 
 GRAPH_EMPTY_DATE = "0001-01-01"
@@ -52,7 +52,7 @@ class TeamsPstnJson(Format):
                 continue
             try:
                 yield self._event(row, raw)
-            except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            except BAD_VALUE as exc:
                 yield Reject(source, number, f"bad value: {exc}", raw)
 
     def _event(self, row: dict[str, Any], raw: str) -> Event:

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from ..base import Format
 from ..context import IngestContext, event_id, iso
-from ..model import Event, Reject
+from ..model import BAD_VALUE, Event, Reject
 from ..messages import link_fields
 from ..reading import json_objects
 
@@ -129,7 +129,7 @@ class TwilioMessagesJson(Format):
             return Reject(source, number, f"expected a Message object, found {type(item).__name__}", raw)
         try:
             return Event(self.category, self._event(item, raw))
-        except ValueError as exc:
+        except BAD_VALUE as exc:
             return Reject(source, number, f"bad value: {exc}", raw)
 
     def _event(self, msg: dict[str, Any], raw: str) -> dict[str, Any]:
@@ -143,6 +143,9 @@ class TwilioMessagesJson(Format):
         if when is None:
             raise ValueError("neither date_sent nor date_created")
         sender, receiver = msg.get("from") or None, msg.get("to") or None
+        for name, address in (("from", sender), ("to", receiver)):
+            if address is not None and not isinstance(address, str):
+                raise TypeError(f"{name!r} is a JSON {type(address).__name__}, not an address")
         event: dict[str, Any] = {"event.dataset": self.dataset, "event.id": event_id(self.name, raw)}
         self.ctx.put_contact(event, when[0], when[1], sender, receiver)
         event["telephony.channel"] = channel(sender, receiver)
