@@ -133,7 +133,7 @@ def _counts(client: Elasticsearch, plan: CorrelationPlan, base_index: int, index
     sources: list[dict[str, Any]] = [{f"g{i}": {"terms": {"field": field}}} for i, field in enumerate(base.group_fields)]
     if width_ms:
         sources.append({"t": {"date_histogram": {"field": "@timestamp", "fixed_interval": f"{width_ms // 1000}s"}}})
-    what = f"match counts of {base.rule_name}"
+    what = f"rule {base.rule_name} (counting its matches per group)"
     if not sources:  # no group-by and no buckets: the one group's total
         response = client.count(index=index_for(base.category), query=query, ignore_unavailable=True,
                                 allow_no_indices=True)
