@@ -142,9 +142,10 @@ def floor_of_csv(path: Path) -> tuple[float, float]:
     for _ in csv.reader(lines):
         pass
     bare = time.perf_counter() - started
+    names = [f"column{i}" for i in range(64)]
     started = time.perf_counter()
     for line, row in zip(lines, csv.reader(lines)):
-        event = {f"column{i}": value for i, value in enumerate(row)}
+        event = dict(zip(names, row))
         event["event.id"] = hashlib.sha256(line.encode()).hexdigest()[:24]
         orjson.dumps(event)
     floor = time.perf_counter() - started
