@@ -63,24 +63,31 @@ def _composite_rows(client: Elasticsearch, index: str, query: dict[str, Any], ot
     for keys in prefetched(fetch, None):
         for key in keys:
             stamp, event_id = key["k0"], key["k1"]
-            if row is None or row["@timestamp"] != stamp or row["event.id"] != event_id:
-                if row is not None:
-                    yield _folded(row, others)
-                row = {"@timestamp": stamp, "event.id": event_id, "_id": event_id, **{name: [] for name in others}}
+            if row is not None and row["@timestamp"] == stamp and row["event.id"] == event_id:
+                _fold(row, key, others)  # another value of a multi-valued field: same document
+                continue
+            if row is not None:
+                yield row
+            row = {"@timestamp": stamp, "event.id": event_id, "_id": event_id}
             for i, name in enumerate(others, start=len(KEYS)):
-                value = key[f"k{i}"]
-                if value is not None and value not in row[name]:
-                    row[name].append(value)
+                if (value := key[f"k{i}"]) is not None:
+                    row[name] = value
     if row is not None:
-        yield _folded(row, others)
+        yield row
 
 
-def _folded(row: dict[str, Any], others: list[str]) -> dict[str, Any]:
-    """One value as itself, several as a list, none as absent — the shape of a hit's fields."""
-    for name in others:
-        values = row[name]
-        if not values:
-            del row[name]
-        elif len(values) == 1:
-            row[name] = values[0]
-    return row
+def _fold(row: dict[str, Any], key: dict[str, Any], others: list[str]) -> None:
+    """Add one more bucket of the same document: a field with several values becomes their
+    list, in bucket (= sorted) order, each value once — the shape of a hit's doc values."""
+    for i, name in enumerate(others, start=len(KEYS)):
+        value = key[f"k{i}"]
+        if value is None:
+            continue
+        held = row.get(name)
+        if held is None:
+            row[name] = value
+        elif isinstance(held, list):
+            if value not in held:
+                held.append(value)
+        elif held != value:
+            row[name] = [held, value]

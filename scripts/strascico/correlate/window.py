@@ -13,7 +13,7 @@ empties are dropped.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple
 
@@ -61,9 +61,10 @@ class Alert:
 @dataclass
 class _GroupState:
     window: deque[CorrelatedEvent] = field(default_factory=deque)
-    values: Counter = field(default_factory=Counter)
-    per_base: Counter = field(default_factory=Counter)
-    ids: Counter = field(default_factory=Counter)
+    # multisets as plain dicts: Counter's += on a new key goes through Python-level __missing__
+    values: dict[Any, int] = field(default_factory=dict)
+    per_base: dict[int, int] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
     episode: Alert | None = None
 
 
@@ -86,14 +87,14 @@ class WindowEvaluator:
             state = self.groups[event.group] = _GroupState()
         self._expire(state, event.time)
         if self._dedupe:
-            if state.ids[event.event_id]:
+            if event.event_id in state.ids:
                 return  # one event matched by two referenced rules (or indexed twice) counts once
-            state.ids[event.event_id] += 1
+            state.ids[event.event_id] = 1
         state.window.append(event)
         if self._count_values:
-            state.values[event.value] += 1
+            state.values[event.value] = state.values.get(event.value, 0) + 1
         if self._count_bases:
-            state.per_base[event.base] += 1
+            state.per_base[event.base] = state.per_base.get(event.base, 0) + 1
         measure = self._measure(state, event)
         if measure is None:
             return  # temporal_ordered decides only at events of its last rule
@@ -177,10 +178,12 @@ class WindowEvaluator:
             del self.groups[key]
 
 
-def _decrement(counter: Counter, key: Any) -> None:
-    counter[key] -= 1
-    if not counter[key]:
-        del counter[key]
+def _decrement(counts: dict[Any, int], key: Any) -> None:
+    left = counts[key] - 1
+    if left:
+        counts[key] = left
+    else:
+        del counts[key]
 
 
 def alert_order(alert: Alert) -> tuple[Any, ...]:
