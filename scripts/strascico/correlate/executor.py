@@ -4,7 +4,8 @@ A pack's correlations often share a base rule (three flood correlations all coun
 foreign calls, grouped by caller, by employee, by range). Reading those hits once per base
 query — not once per correlation — and handing each hit to every plan that wants it is what
 keeps a hunt over millions of events within seconds. Groups that cannot reach a threshold are
-ruled out from bucket counts first (prefilter.py), so only their candidates' hits are read.
+ruled out from per-group counts first (prefilter.py), and the rest are read as rows of a
+time-ordered composite aggregation (rows.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .window import Alert, CorrelatedEvent, WindowEvaluator
 
 IndexFor = Callable[[str], str]  # logsource category → index pattern
 MAX_TERMS = 60_000  # candidate values per group field in one terms filter (Elasticsearch allows 65,536)
-PREFILTERS_AT_ONCE = 3
+PREFILTERS_AT_ONCE = 3  # plans whose groups Elasticsearch counts side by side
 PRUNE_EVERY = 50_000  # events per plan between forgetting groups with empty windows
 NOTHING: dict[str, Any] = {"match_none": {}}
 
@@ -39,7 +40,7 @@ def run_plan(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, 
 def run_plans(client: Elasticsearch, plans: list[CorrelationPlan], index_for: IndexFor, since: str | None = None,
               until: str | None = None, prefilter: bool = True) -> list[list[Alert]]:
     """Alerts of each plan (in the order given), every distinct base query read once."""
-    with ThreadPoolExecutor(max_workers=PREFILTERS_AT_ONCE) as pool:  # Elasticsearch counts them side by side
+    with ThreadPoolExecutor(max_workers=PREFILTERS_AT_ONCE) as pool:
         candidates = list(pool.map(lambda plan: _candidates(client, plan, index_for, since, until) if prefilter
                                    else None, plans))
     consumers = [_Consumer(plan, groups) for plan, groups in zip(plans, candidates)]
