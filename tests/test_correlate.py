@@ -35,6 +35,9 @@ BASES = [
     {"title": "Answered Call", "id": "11111111-1111-4111-8111-111111111112", "name": "answered_call", "status": "test",
      "logsource": {"category": "telephony"}, "level": "low",
      "detection": {"sel": {"telephony.call.disposition": "answered"}, "condition": "sel"}},
+    {"title": "Busy Call", "id": "11111111-1111-4111-8111-111111111113", "name": "busy_call", "status": "test",
+     "logsource": {"category": "telephony"}, "level": "low",
+     "detection": {"sel": {"telephony.call.disposition": "busy"}, "condition": "sel"}},
 ]
 _ids = itertools.count()
 
@@ -165,7 +168,7 @@ def test_the_prefilter_reads_only_groups_that_can_alert(es_client: Elasticsearch
     # stage 1 (per-group totals) keeps the spread caller; stage 2 (bucket pairs) rules it out
     assert candidate_groups(es_client, plan, lambda c: index, None, None) == {
         ("+8801712345660",), ("+8801712345661",)}
-    assert candidate_groups(es_client, plan, lambda c: index, None, None, bucketed_from_rows=0) == {
+    assert candidate_groups(es_client, plan, lambda c: index, None, None, bucketed_from_matches=0) == {
         ("+8801712345660",)}
     found = run_plan(es_client, plan, lambda c: index)
     assert [a.group for a in found] == [{"telephony.caller.number": "+8801712345660"}]
@@ -173,16 +176,16 @@ def test_the_prefilter_reads_only_groups_that_can_alert(es_client: Elasticsearch
                             lambda c: index, None, None) is None  # 'at most': a quiet group can alert
 
 
-@pytest.mark.parametrize("bucketed_from_rows", [0, 10**9], ids=["both-stages", "totals-only"])
+@pytest.mark.parametrize("bucketed_from_matches", [0, 10**9], ids=["both-stages", "totals-only"])
 def test_the_prefilter_changes_no_alert(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch, bucketed_from_rows: int) -> None:
+                                        monkeypatch: pytest.MonkeyPatch, bucketed_from_matches: int) -> None:
     """Random traffic over many groups, every executable type and operator: the alerts with the
     prefilter equal, field by field, the alerts of reading every hit."""
     import random
 
     from strascico.correlate import prefilter
 
-    monkeypatch.setattr(prefilter, "BUCKETED_FROM_ROWS", bucketed_from_rows)
+    monkeypatch.setattr(prefilter, "BUCKETED_FROM_MATCHES", bucketed_from_matches)
 
     rng = random.Random(7)
     events = [call(f"{rng.randrange(8, 16):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}",
@@ -259,3 +262,44 @@ def test_rows_from_the_composite_read_equal_the_hits(es_client: Elasticsearch, a
                     refresh=True)
     without_id = list(read_rows(es_client, index, query, fields))
     assert len(without_id) == len(events) + 1 and all(r["_id"] for r in without_id)
+
+
+def test_ordered_temporal_counts_the_chain_of_rules_not_the_position_of_the_missing_one(alerts) -> None:  # type: ignore[no-untyped-def]
+    """Three rules, gte 2: the chain that ends at the last rule must hold two of them, in order.
+    Before, a missing middle rule gave 'rule 2 + 1' — a lone busy call counted as a chain of 2."""
+    rule = correlation("temporal_ordered", {"gte": 2}, rules=["missed_call", "answered_call", "busy_call"])
+    assert alerts(rule, [call("10:00:00", disposition="busy"), call("10:05:00", disposition="busy")]) == []
+    got = alerts(rule, [call("10:00:00", disposition="answered"), call("10:05:00", disposition="busy")])
+    assert [a["value"] for a in got] == [2]
+
+
+def test_an_alias_names_a_different_field_in_each_rule(alerts) -> None:  # type: ignore[no-untyped-def]
+    """`who` is the caller of the missed call and the callee of the answered one: a number that
+    rang an employee and was then called back. Before, any alias raised AttributeError."""
+    rule = correlation("temporal", None, rules=["missed_call", "answered_call"], group_by="who")
+    rule["correlation"]["aliases"] = {"who": {"missed_call": "telephony.caller.number",
+                                              "answered_call": "telephony.callee.number"}}
+    back = [call("10:00:00", caller="+2348031234567", callee="+393351234567"),
+            call("10:20:00", caller="+393351234567", callee="+2348031234567", disposition="answered")]
+    assert [a["group"] for a in alerts(rule, back)] == [{"who": "+2348031234567"}]
+    unrelated = [call("10:00:00", caller="+2348031234567"), call("10:20:00", disposition="answered")]
+    assert alerts(rule, unrelated) == []
+
+
+def test_one_event_id_counts_once_in_a_value_count(alerts) -> None:  # type: ignore[no-untyped-def]
+    """The same event indexed twice, with another callee the second time, is still one event."""
+    rule = correlation("value_count", {"gte": 2, "field": "telephony.callee.number"})
+    first = call("10:00:00", callee="+393351234561")
+    again = {**call("10:10:00", callee="+393351234562"), "event.id": first["event.id"]}
+    assert alerts(rule, [first, again]) == []
+
+
+def test_run_plans_stops_when_asked(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path) -> None:
+    """The hunt sets `stopped` on an error or Ctrl-C elsewhere; the shared read gives up then."""
+    from strascico.correlate.executor import Stopped
+
+    plan, index = _indexed_plan(es_client, tmp_path, correlation("event_count", {"gte": 2}),
+                                [call(f"10:0{i}:00") for i in range(5)])
+    with pytest.raises(Stopped):
+        run_plans(es_client, [plan], lambda c: index, stopped=lambda: True)
+    assert len(run_plans(es_client, [plan], lambda c: index, stopped=lambda: False)[0]) == 1

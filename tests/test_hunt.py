@@ -115,3 +115,14 @@ def test_a_shard_that_fails_stops_the_hunt_instead_of_hiding_events(es_client: E
         assert "telephony.caller.number" in lines[0]  # and the reason: the field that could not aggregate
     finally:
         area.remove()
+
+
+def test_a_search_that_timed_out_is_refused() -> None:
+    """Elasticsearch answers a search cut short by a timeout with `timed_out: true` and no failed
+    shard; taking that page as the last would silently end a read."""
+    from strascico.es.responses import IncompleteResults, complete
+
+    answer = {"timed_out": True, "_shards": {"total": 1, "failed": 0}, "aggregations": {}}
+    with pytest.raises(IncompleteResults, match="timed out"):
+        complete(answer, "rule x")
+    assert complete({"timed_out": False, "_shards": {"total": 1, "failed": 0}}, "rule x")["timed_out"] is False

@@ -40,8 +40,10 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
     """Run every base and correlation rule over existing data, e.g. after learning of a breach.
 
     Base rules are counted by Elasticsearch per (who was hit, by what) with paged composite
-    aggregations; correlation rules stream their base hits with point-in-time + search_after and
-    slide Sigma's windows. Memory does not grow with the number of events. The summary gives
+    aggregations; correlation rules first rule out groups that cannot reach their threshold,
+    then read the others' matches in time order and slide Sigma's windows, each base query read
+    once for every correlation that uses it. Memory does not grow with the number of events. A
+    shard that fails or a search that times out stops the hunt (exit 2): never a smaller answer. The summary gives
     breach and flood signals per stage, and the link: how many flood victims are in the exposed
     cohort (events ingested with --watchlist) and how long after the breach the flood began.
 

@@ -24,7 +24,8 @@ from .search import epoch_of_millis, query_body
 from .window import Alert, CorrelatedEvent, WindowEvaluator
 
 IndexFor = Callable[[str], str]  # logsource category → index pattern
-MAX_TERMS = 60_000  # candidate values per group field in one terms filter (Elasticsearch allows 65,536)
+MAX_CANDIDATE_GROUPS = 60_000  # more would make a terms filter longer than Elasticsearch allows (65,536)
+STOP_CHECK_EVERY = 1000  # rows between looks at `stopped`
 PREFILTERS_AT_ONCE = 3  # plans whose groups Elasticsearch counts side by side
 PRUNE_EVERY = 50_000  # events per plan between forgetting groups with empty windows
 NOTHING: dict[str, Any] = {"match_none": {}}
@@ -38,18 +39,26 @@ def run_plan(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, 
 
 
 def run_plans(client: Elasticsearch, plans: list[CorrelationPlan], index_for: IndexFor, since: str | None = None,
-              until: str | None = None, prefilter: bool = True) -> list[list[Alert]]:
-    """Alerts of each plan (in the order given), every distinct base query read once."""
+              until: str | None = None, prefilter: bool = True,
+              stopped: Callable[[], bool] = lambda: False) -> list[list[Alert]]:
+    """Alerts of each plan (in the order given), every distinct base query read once.
+    Raises Stopped soon after `stopped()` turns true (the caller failed or was interrupted)."""
     with ThreadPoolExecutor(max_workers=PREFILTERS_AT_ONCE) as pool:
         candidates = list(pool.map(lambda plan: _candidates(client, plan, index_for, since, until) if prefilter
                                    else None, plans))
     consumers = [_Consumer(plan, groups) for plan, groups in zip(plans, candidates)]
     sources = _sources(consumers, index_for)
     streams = [_rows(client, number, source, since, until) for number, source in enumerate(sources)]
-    for _, source_index, row in heapq.merge(*streams, key=lambda item: item[0]):
+    for count, (_, source_index, row) in enumerate(heapq.merge(*streams, key=lambda item: item[0])):
+        if count % STOP_CHECK_EVERY == 0 and stopped():
+            raise Stopped("correlations stopped before the end of their matches")
         for consumer, base_index in sources[source_index].readers:
             consumer.take(row, base_index)
     return [consumer.finish() for consumer in consumers]
+
+
+class Stopped(Exception):
+    """run_plans gave up because its caller asked it to."""
 
 
 def _candidates(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, since: str | None,
@@ -58,7 +67,7 @@ def _candidates(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFo
         candidates = candidate_groups(client, plan, index_for, since, until)
     except PrefilterUnavailable:
         return None
-    if candidates is not None and len(candidates) > MAX_TERMS:
+    if candidates is not None and len(candidates) > MAX_CANDIDATE_GROUPS:
         return None  # too many for a terms filter: reading every group is simpler and exact
     return candidates
 

@@ -3,7 +3,8 @@
 Inside any window, the events, distinct values and distinct base rules of a group are each at
 most what the group holds in all (stage 1: one count per group), and at most what two
 consecutive clock-aligned buckets of the timespan hold together, since any window of the
-timespan (both edges included) lies inside two such buckets (stage 2). So for `gte`/`gt` a
+timespan (both edges included) lies inside two such buckets (stage 2). (A temporal_ordered
+chain is made of distinct base rules too.) So for `gte`/`gt` a
 group below the threshold in either count cannot alert, wherever the sliding window sits. The
 executor reads only the remaining groups' hits and evaluates them exactly as before: the counts
 decide what is worth reading, never whether a window alerts. For lt/lte/eq/neq a quiet group
@@ -25,8 +26,8 @@ from ..es.responses import complete
 from .search import query_body
 
 PAGE = 50_000  # composite buckets a page: each page scans the matches again (limit 65,536)
-BUCKETED_FROM_ROWS = 250_000  # stage 2 only above this many matches of stage-1 survivors
-MAX_TERMS = 60_000  # values in one terms filter (Elasticsearch allows 65,536)
+BUCKETED_FROM_MATCHES = 250_000  # stage 2 only above this many matches of stage-1 survivors
+MAX_TERMS = 60_000  # survivors listed in one terms filter (Elasticsearch allows 65,536 values)
 COUNTS_EVENTS = ("event_count", "value_count")  # a window's measure is at most its events
 IndexFor = Callable[[str], str]
 Row = tuple[tuple[Any, ...], int, int, int, int]  # group, bucket start ms, base, matches, number of bases
@@ -48,15 +49,16 @@ def minimum_to_alert(plan: CorrelationPlan) -> int | None:
 
 
 def candidate_groups(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, since: str | None,
-                     until: str | None, bucketed_from_rows: int | None = None) -> Groups | None:
+                     until: str | None, bucketed_from_matches: int | None = None) -> Groups | None:
     """Groups that may alert, or None when every group must be read (no prefilter applies).
-    `bucketed_from_rows` (default BUCKETED_FROM_ROWS): matches from which stage 2 runs."""
+    `bucketed_from_matches` (default BUCKETED_FROM_MATCHES): stage-1 survivors' matches from
+    which stage 2 runs."""
     minimum = minimum_to_alert(plan)
     if minimum is None or minimum <= 1:
         return None  # one event can satisfy it: every group is a candidate
     try:
-        survivors, rows = _scan(client, plan, index_for, since, until, minimum, None, None)
-        if rows < (BUCKETED_FROM_ROWS if bucketed_from_rows is None else bucketed_from_rows) or not survivors:
+        survivors, matches = _scan(client, plan, index_for, since, until, minimum, None, None)
+        if matches < (BUCKETED_FROM_MATCHES if bucketed_from_matches is None else bucketed_from_matches) or not survivors:
             return survivors
         width_ms = plan.timespan_s * 1000
         within = survivors if len(survivors) <= MAX_TERMS else None

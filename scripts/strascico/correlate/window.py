@@ -76,8 +76,9 @@ class WindowEvaluator:
         self.groups: dict[tuple[Any, ...], _GroupState] = {}
         self.alerts: list[Alert] = []
         # Only what this plan's measure needs is kept up to date: a hunt feeds millions of events.
-        # (a duplicate event — same id twice — changes no distinct count, only an event count)
-        self._dedupe = plan.type == "event_count"
+        # An event id seen twice in a window (matched by two referenced rules, or indexed twice)
+        # is one event: it counts once, and only its first value counts for value_count.
+        self._dedupe = plan.type in ("event_count", "value_count")
         self._count_values = plan.type == "value_count"
         self._count_bases = plan.type == "temporal"
 
@@ -136,7 +137,7 @@ class WindowEvaluator:
         for base in range(last - 1, -1, -1):  # latest-first is optimal for existence
             times = [e.time for e in state.window if e.base == base and e.time <= bound]
             if not times:
-                return base + 1
+                return last - base  # the rules after this one form the chain (was base + 1: wrong from 3 rules)
             bound = max(times)
         return len(self.plan.bases)
 

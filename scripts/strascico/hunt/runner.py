@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,18 +103,20 @@ class Hunter:
         rules = [(f, r) for f in self.files for r in f.rules]
         outcome: dict[int, list[HuntAlert] | CorrelationNotSupported] = {}
         plans = self._plans(rules, outcome)
+        stop = threading.Event()  # set on an error or Ctrl-C: the correlation job stops reading
         with _fewer_gc_passes(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
             jobs: dict[Future, list[int]] = {}
-            if plans:  # the longest job starts first; base rules share the other workers
-                jobs[pool.submit(self._correlations, rules, plans, since, until)] = list(plans)
-            for i, (_, rule) in enumerate(rules):
-                if i not in outcome and i not in plans:
-                    # converted here, one at a time: a pySigma backend keeps per-conversion state
-                    jobs[pool.submit(self._base, rule, self.plans.lucene(rule), since, until)] = [i]
             try:
+                if plans:  # the longest job starts first; base rules share the other workers
+                    jobs[pool.submit(self._correlations, rules, plans, since, until, stop.is_set)] = list(plans)
+                for i, (_, rule) in enumerate(rules):
+                    if i not in outcome and i not in plans:
+                        # converted here, one at a time: a pySigma backend keeps per-conversion state
+                        jobs[pool.submit(self._base, rule, self.plans.lucene(rule), since, until)] = [i]
                 for _ in progress(self._finished(jobs, outcome), len(rules)):
                     pass
             except BaseException:
+                stop.set()
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         for i, (rule_file, _) in enumerate(rules):
@@ -149,8 +152,8 @@ class Hunter:
         return plans
 
     def _correlations(self, rules: list[tuple[RuleFile, AnyRule]], plans: dict[int, CorrelationPlan],
-                      since: str | None, until: str | None) -> dict[int, list[HuntAlert]]:
-        found = run_plans(self.client, list(plans.values()), self.index_for, since, until)
+                      since: str | None, until: str | None, stopped: Callable[[], bool]) -> dict[int, list[HuntAlert]]:
+        found = run_plans(self.client, list(plans.values()), self.index_for, since, until, stopped=stopped)
         return {i: [self._correlation_alert(rules[i][1], alert) for alert in alerts]
                 for i, alerts in zip(plans, found)}
 
@@ -189,12 +192,10 @@ class Hunter:
 def _fewer_gc_passes() -> Iterator[None]:
     """A hunt makes millions of short-lived objects that hold no cycles (hits, events); with the
     default thresholds the cycle collector kept rescanning the live windows (2 s of 9 in one
-    profile). What is loaded already is frozen out of its scans, and it runs less often."""
+    profile). It runs less often during the hunt."""
     thresholds = gc.get_threshold()
-    gc.freeze()
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()

@@ -8,6 +8,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from sigma.pipelines.strascico.pipeline import index_pattern
 
+from ..es.responses import complete
 from .datamap import DataMap
 
 TOP = 50
@@ -33,7 +34,7 @@ def tables_read(client: Elasticsearch, prefix: str, principals: list[str], start
                                   "with_rows": {"value_count": {"field": "db.response.returned_rows"}},
                                   "principals": {"terms": {"field": "user.name", "size": 10}}}}})
     rows = []
-    for bucket in response.get("aggregations", {}).get("tables", {}).get("buckets", []):
+    for bucket in complete(response, "tables read").get("aggregations", {}).get("tables", {}).get("buckets", []):
         known = bucket["with_rows"]["value"] > 0
         rows.append({"table": bucket["key"], "statements": bucket["doc_count"],
                      "rows": int(bucket["rows"]["value"]) if known else None,
@@ -53,7 +54,7 @@ def endpoints_read(client: Elasticsearch, prefix: str, sources: list[str], start
         aggs={"paths": {"terms": {"field": "url.path", "size": PATHS},
                         "aggs": {"bytes": {"sum": {"field": "http.response.body.bytes"}}}}})
     grouped: dict[str, dict[str, Any]] = {}
-    for bucket in response.get("aggregations", {}).get("paths", {}).get("buckets", []):
+    for bucket in complete(response, "endpoints read").get("aggregations", {}).get("paths", {}).get("buckets", []):
         template = _ID.sub("{id}", bucket["key"])  # /candidati/100042 and /candidati/100043 are one endpoint
         row = grouped.setdefault(template, {"path": template, "requests": 0, "bytes": 0, "distinct_paths": 0,
                                             "categories": data_map.categories("endpoint", bucket["key"])})

@@ -77,7 +77,8 @@ def _resolve(rule: SigmaCorrelationRule, name: str, base: SigmaRule) -> str:
     if alias is None:
         return name
     for reference, field in alias.mapping.items():
-        if reference.rule is base or reference.reference in (base.name, str(base.id)):
+        # pySigma resolves the correlation's `rules`, never an alias's references: match by name/id
+        if reference.reference in (base.name, str(base.id)):
             return field
     raise CorrelationNotSupported(f"alias '{name}' has no field for rule '{base.name or base.id}'")
 
