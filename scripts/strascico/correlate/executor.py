@@ -97,7 +97,7 @@ class _Consumer:
         event = _event(base_index, base, group, row)
         if event is None:
             return
-        if len(self.plan.bases) == 1:  # one read, already in (time, id) order: no reordering
+        if len(self.plan.bases) == 1:  # one read, in time order (then id, or shard order for hits)
             self._feed(event)
             return
         if self.ties and self.ties[0].time != event.time:

@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from elasticsearch import Elasticsearch
@@ -100,6 +100,9 @@ class Hunter:
         """Base rules run side by side (Elasticsearch counts while Python reads another answer);
         correlations run together, so base queries they share are read once."""
         result = HuntResult()
+        # One end for every query: with `now` worked out per request, a correlation's read
+        # could see events that arrived after its prefilter counted.
+        until = until or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         rules = [(f, r) for f in self.files for r in f.rules]
         outcome: dict[int, list[HuntAlert] | CorrelationNotSupported] = {}
         plans = self._plans(rules, outcome)
