@@ -111,9 +111,11 @@ def flood_incidents(world: World, outsiders: int) -> list[Incident]:
         Incident(fv.WANGIRI, "flood", "wangiri", voice,
                  (IN_CALL, "telephony_wangiri_one_ring_foreign", EXPOSED_CALL, CALLER_MANY, RANGE_MANY),
                  _range("ng-a"), "One-ring bursts (ring ≤ 3 s) from a Nigerian range across the exposed cohort."),
-        Incident(fv.CALLBACK, "flood", "callback", voice, ("telephony_callback_to_high_risk_or_premium",),
+        Incident(fv.CALLBACK, "flood", "callback", voice,
+                 ("telephony_callback_to_high_risk_or_premium", "corr_flood_callback_after_one_ring"),
                  {"network.direction": "outbound", "telephony.callee.range": FLOOD_BLOCKS["ng-a"].prefix},
-                 "Employees ring the missed Nigerian numbers back from their desk phones."),
+                 "Employees ring the missed Nigerian numbers back from their desk phones.",
+                 context=voice),  # the one-ring calls they return belong to flood-wangiri
         Incident(fv.ROBOCALL, "flood", "robocall", voice,
                  (IN_CALL, "telephony_robocall_short_answered_high_risk", "telephony_robocall_caller_name_pattern",
                   EXPOSED_CALL, CALLER_MANY, RANGE_MANY),

@@ -110,8 +110,9 @@ def _correlates(rule: SigmaCorrelationRule, matches: list[list[dict[str, Any]]])
     span = rule.timespan.seconds
     groups: dict[tuple, list[tuple[float, int, dict[str, Any]]]] = defaultdict(list)
     for index, events in enumerate(matches):
+        fields = [_aliased(rule, name, index) for name in rule.group_by or ()]
         for e in events:
-            key = tuple(e.get(f) for f in rule.group_by or ())
+            key = tuple(e.get(f) for f in fields)
             if None not in key:
                 groups[key].append((epoch(e), index, e))
     kind = rule.type.name.lower()  # SigmaCorrelationType.VALUE_COUNT → value_count
@@ -124,6 +125,15 @@ def _correlates(rule: SigmaCorrelationRule, matches: list[list[dict[str, Any]]])
         if kind in ("event_count", "value_count") and _counted(items, rule, span):
             return True
     return False
+
+
+def _aliased(rule: SigmaCorrelationRule, name: str, index: int) -> str:
+    """The field a group-by name means in the events of the rule at `index` of `rule.rules`."""
+    alias = rule.aliases.aliases.get(name) if rule.aliases else None
+    if alias is None:
+        return name
+    wanted = rule.rules[index].reference
+    return next(field for reference, field in alias.mapping.items() if reference.reference == wanted)
 
 
 def _counted(items: list[tuple[float, int, dict[str, Any]]], rule: SigmaCorrelationRule, span: float) -> bool:

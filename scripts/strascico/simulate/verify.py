@@ -52,8 +52,9 @@ def ingest_directory(out: Path) -> tuple[list[Event], list[str]]:
 
 
 def context_events(events: list[Event], chosen: list[Event], logsources: list[str]) -> list[Event]:
-    """Events of `logsources` whose caller number one of the chosen events also has."""
-    numbers = {e.get("telephony.caller.number") for _, e in chosen} - {None}
+    """Events of `logsources` from a number one of the chosen events has as caller or callee
+    (a callback's callee is the number whose one-ring call it returns)."""
+    numbers = {e.get(f) for _, e in chosen for f in ("telephony.caller.number", "telephony.callee.number")} - {None}
     return [(c, e) for c, e in events if c in logsources and e.get("telephony.caller.number") in numbers]
 
 

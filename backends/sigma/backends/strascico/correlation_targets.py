@@ -38,6 +38,18 @@ def _same_group_fields(plan: CorrelationPlan) -> list[str]:
     return list(next(iter(fields)))
 
 
+def _eql_sequence(plan: CorrelationPlan, eql_of: Callable[[str], str]) -> str:
+    """`sequence by <group>` when every rule groups by the same fields; with aliases that name
+    other fields per rule, each step joins by its own (`[...] by caller [...] by callee`)."""
+    span = f"with maxspan={plan.timespan_s}s"
+    if len({base.group_fields for base in plan.bases}) == 1:
+        steps = " ".join(f"[any where {eql_of(base.rule_id)}]" for base in plan.bases)
+        group = plan.bases[0].group_fields
+        return f"sequence by {', '.join(group)} {span} {steps}" if group else f"sequence {span} {steps}"
+    steps = " ".join(f"[any where {eql_of(base.rule_id)}] by {', '.join(base.group_fields)}" for base in plan.bases)
+    return f"sequence {span} {steps}"
+
+
 def _value_field(plan: CorrelationPlan) -> str:
     fields = {base.value_field for base in plan.bases}
     if len(fields) != 1 or None in fields:
@@ -59,9 +71,7 @@ def kibana_correlation(rule: SigmaCorrelationRule, plan: CorrelationPlan, prefix
     """(Kibana rule, note on exactness) — raises CorrelationNotSupported when not expressible."""
     lookback = f"{plan.timespan_s}s"
     if plan.type == "temporal_ordered":
-        group = _same_group_fields(plan)
-        steps = " ".join(f"[any where {eql_of(base.rule_id)}]" for base in plan.bases)
-        query = f"sequence by {', '.join(group)} with maxspan={plan.timespan_s}s {steps}"
+        query = _eql_sequence(plan, eql_of)
         body = kibana_rule(rule, query, "eql", _indices(plan, prefix), lookback=lookback)
         return body, "exact: EQL sequence (ordered, within maxspan); syntax-checked offline, not executed here"
     if plan.type not in ("event_count", "value_count"):
