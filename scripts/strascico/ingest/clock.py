@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .context import iso, local_time
 
-_SIXTY = {f"{s:02d}": s for s in range(60)}  # valid minutes and seconds
+SIXTY = {f"{s:02d}": s for s in range(60)}  # valid minutes and seconds
 _WALL_EPOCH = datetime(1970, 1, 1)
 MAX_HOURS = 4096  # records come roughly in time order: a small cache hits almost always
 _HOUR = timedelta(hours=1)
@@ -55,7 +55,7 @@ class LocalClock:
         """The stamp of `text`; raises exactly what local_time(text, zone) raises."""
         hour = self._hours.get(text[:13])
         if hour is not None and len(text) == 19 and text[13] == ":" and text[16] == ":":
-            minute, second = _SIXTY.get(text[14:16]), _SIXTY.get(text[17:])
+            minute, second = SIXTY.get(text[14:16]), SIXTY.get(text[17:])
             if minute is not None and second is not None:
                 return Stamp(f"{hour.utc_prefix}{text[14:]}Z", hour.hour, hour.seconds + 60 * minute + second)
         when = local_time(text, self.zone)
@@ -70,10 +70,21 @@ class LocalClock:
         return Stamp(utc.strftime("%Y-%m-%dT%H:%M:%SZ"), when.hour, wall, when)
 
     def _remember(self, key: str, when: datetime, utc: datetime, hour_seconds: int) -> None:
-        first = when.replace(minute=0, second=0)
-        offset = first.utcoffset()
-        steady = (offset is not None and offset % _HOUR == timedelta(0)
-                  and all(self.zone.utcoffset(first + step) == offset for step in _EVERY_MINUTE))
-        if len(self._hours) >= MAX_HOURS:
-            self._hours.clear()
-        self._hours[key] = _Hour(utc.strftime("%Y-%m-%dT%H:"), when.hour, hour_seconds) if steady else None
+        steady = steady_hour(when.replace(minute=0, second=0))
+        remember(self._hours, key, _Hour(utc.strftime("%Y-%m-%dT%H:"), when.hour, hour_seconds) if steady else None)
+
+
+def steady_hour(first: datetime) -> bool:
+    """Whether the aware time `first` (the top of an hour) has a whole-hour UTC offset that stays
+    the same at every minute of that hour: then the hour's UTC prefix serves all its stamps."""
+    offset = first.utcoffset()
+    zone = first.tzinfo
+    return (offset is not None and zone is not None and offset % _HOUR == timedelta(0)
+            and all(zone.utcoffset(first + step) == offset for step in _EVERY_MINUTE))
+
+
+def remember(hours: dict, key: str, value: object) -> None:
+    """Put `value` in a per-hour cache, emptied when full (records come roughly in time order)."""
+    if len(hours) >= MAX_HOURS:
+        hours.clear()
+    hours[key] = value

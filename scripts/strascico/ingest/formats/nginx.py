@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, Iterator
 from urllib.parse import urlsplit
 
 from ..base import LineFormat
+from ..clock import SIXTY, remember
 from ..context import IngestContext, event_id, iso
 from ..model import BAD_VALUE, Event, Reject
 from ..reading import decoded_lines
@@ -41,8 +42,6 @@ _TIME = re.compile(r"^(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])
 MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
 _REQUEST = re.compile(r"^(?P<method>[A-Z][A-Z_-]*) (?P<target>\S+(?: \S+)*?)(?: HTTP/\d(?:\.\d)?)?$")
 _ESCAPE = re.compile(rb"\\x([0-9A-Fa-f]{2})")
-_SIXTY = {f"{s:02d}": s for s in range(60)}  # valid minutes and seconds
-MAX_HOURS = 4096
 
 
 def unescape(value: str) -> str:
@@ -110,14 +109,12 @@ class NginxCombined(LineFormat):
         if len(text) == 26 and text[14] == ":" and text[17] == ":" and text[24:] == "00":
             key = text[:14] + text[20:]
             prefix = self._hours.get(key)
-            minute, second = _SIXTY.get(text[15:17]), _SIXTY.get(text[18:20])
+            minute, second = SIXTY.get(text[15:17]), SIXTY.get(text[18:20])
             if prefix is not None and minute is not None and second is not None:
                 return f"{prefix}{text[15:20]}Z"
             stamp = iso(time_local(text))
             if text.isascii() and minute is not None and second is not None:
-                if len(self._hours) >= MAX_HOURS:
-                    self._hours.clear()
-                self._hours[key] = stamp[:-6]  # without "MM:SSZ"
+                remember(self._hours, key, stamp[:-6])  # without "MM:SSZ"
             return stamp
         return iso(time_local(text))
 

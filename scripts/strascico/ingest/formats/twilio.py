@@ -20,12 +20,13 @@ its first link. Prices, account and messaging-service sids have no taxonomy fiel
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO, Iterator
 from zoneinfo import ZoneInfo
 
 from ..base import Format
+from ..clock import remember, steady_hour
 from ..context import IngestContext, event_id, iso
 from ..model import BAD_VALUE, Event, Reject
 from ..messages import link_fields
@@ -66,8 +67,6 @@ def rfc2822(value: Any) -> datetime | None:
 # Twilio's own spelling of a date: parsed by parsedate_to_datetime into exactly these fields.
 _CANONICAL_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
                              r"|Nov|Dec) \d{4} \d\d:[0-5]\d:[0-5]\d [+-]\d{4}")
-MAX_HOURS = 4096
-_HOUR = timedelta(hours=1)
 
 
 class HourStamps:
@@ -97,14 +96,10 @@ class HourStamps:
         return None if when is None else (iso(when), when.astimezone(self.zone).hour)
 
     def _remember(self, key: str, when: datetime, found: tuple[str, int]) -> None:
-        start = when.replace(minute=0, second=0).astimezone(timezone.utc)
-        instants = [start + timedelta(minutes=m) for m in range(60)] + [start + timedelta(minutes=59, seconds=59)]
-        offset = when.utcoffset()
-        steady = (offset is not None and offset % _HOUR == timedelta(0)
-                  and len({i.astimezone(self.zone).hour for i in instants}) == 1)
-        if len(self._hours) >= MAX_HOURS:
-            self._hours.clear()
-        self._hours[key] = (found[0][:-6], found[1]) if steady else None  # found[0] without "MM:SSZ"
+        # steady in the date's own offset (the UTC prefix) and in the organization's zone (its hour)
+        first = when.replace(minute=0, second=0)
+        steady = steady_hour(first) and steady_hour(first.astimezone(self.zone))
+        remember(self._hours, key, (found[0][:-6], found[1]) if steady else None)  # found[0] without "MM:SSZ"
 
 
 class TwilioMessagesJson(Format):
