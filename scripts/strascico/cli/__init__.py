@@ -13,22 +13,22 @@ import click
 
 from ..errors import ExitCode, StrascicoError
 
-# command → module under strascico.cli; imported when the command runs (or --help lists it),
+# each command is the module of its name under strascico.cli, imported when it runs (or --help lists it),
 # so `strascico hunt` does not load the EQL parser `check` needs (half a second at every start)
-COMMANDS = {name: name for name in ("check", "convert", "es", "test", "deploy", "docs", "ingest", "watchlist",
-                                    "simulate", "hunt", "demo", "report", "attribute")}
+COMMANDS = ("attribute", "check", "convert", "demo", "deploy", "docs", "es", "hunt", "ingest", "report", "simulate",
+            "test", "watchlist")
 
 
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)  # as click lists the commands of a plain group
+        return list(COMMANDS)  # sorted, as click lists the commands of a plain group
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}")
+        module = importlib.import_module(f"{__name__}.{cmd_name}")
         command = getattr(module, cmd_name)
         assert isinstance(command, click.Command)
         return command

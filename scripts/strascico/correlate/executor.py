@@ -20,11 +20,10 @@ from sigma.backends.strascico.correlation import BaseQuery, CorrelationPlan
 
 from .prefilter import PrefilterUnavailable, candidate_groups
 from .rows import read_rows
-from .search import epoch_of_millis, query_body
+from .search import MAX_GROUP_TERMS, epoch_of_millis, group_terms, query_body
 from .window import Alert, CorrelatedEvent, WindowEvaluator
 
 IndexFor = Callable[[str], str]  # logsource category → index pattern
-MAX_CANDIDATE_GROUPS = 60_000  # more would make a terms filter longer than Elasticsearch allows (65,536)
 STOP_CHECK_EVERY = 1000  # rows between looks at `stopped`
 PREFILTERS_AT_ONCE = 3  # plans whose groups Elasticsearch counts side by side
 PRUNE_EVERY = 50_000  # events per plan between forgetting groups with empty windows
@@ -67,7 +66,7 @@ def _candidates(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFo
         candidates = candidate_groups(client, plan, index_for, since, until)
     except PrefilterUnavailable:
         return None
-    if candidates is not None and len(candidates) > MAX_CANDIDATE_GROUPS:
+    if candidates is not None and len(candidates) > MAX_GROUP_TERMS:
         return None  # too many for a terms filter: reading every group is simpler and exact
     return candidates
 
@@ -154,9 +153,7 @@ class _Source:
             if consumer.candidates is None or (consumer.candidates and not fields):
                 return None  # every group, or the one group of a rule without group-by
             if consumer.candidates:  # a superset when grouping by several fields: exact after take()
-                clauses.append({"bool": {"filter": [
-                    {"terms": {name: sorted({g[i] for g in consumer.candidates}, key=repr)}}
-                    for i, name in enumerate(fields)]}})
+                clauses.append({"bool": {"filter": group_terms(fields, consumer.candidates)}})
         return {"bool": {"should": clauses, "minimum_should_match": 1}} if clauses else NOTHING
 
 

@@ -23,11 +23,10 @@ from elasticsearch import ApiError, Elasticsearch
 from sigma.backends.strascico.correlation import CorrelationPlan
 
 from ..es.responses import complete
-from .search import query_body
+from .search import MAX_GROUP_TERMS, group_terms, query_body
 
 PAGE = 50_000  # composite buckets a page: each page scans the matches again (limit 65,536)
 BUCKETED_FROM_MATCHES = 250_000  # stage 2 only above this many matches of stage-1 survivors
-MAX_TERMS = 60_000  # survivors listed in one terms filter (Elasticsearch allows 65,536 values)
 COUNTS_EVENTS = ("event_count", "value_count")  # a window's measure is at most its events
 IndexFor = Callable[[str], str]
 Row = tuple[tuple[Any, ...], int, int, int, int]  # group, bucket start ms, base, matches, number of bases
@@ -61,7 +60,7 @@ def candidate_groups(client: Elasticsearch, plan: CorrelationPlan, index_for: In
         if matches < (BUCKETED_FROM_MATCHES if bucketed_from_matches is None else bucketed_from_matches) or not survivors:
             return survivors
         width_ms = plan.timespan_s * 1000
-        within = survivors if len(survivors) <= MAX_TERMS else None
+        within = survivors if len(survivors) <= MAX_GROUP_TERMS else None
         candidates, _ = _scan(client, plan, index_for, since, until, minimum, width_ms, within)
         return candidates & survivors
     except (ApiError, TypeError) as exc:  # TypeError: group keys Python cannot order like Elasticsearch
@@ -130,8 +129,7 @@ def _counts(client: Elasticsearch, plan: CorrelationPlan, base_index: int, index
     base = plan.bases[base_index]
     query = query_body(base.query, since, until)
     if within is not None:  # a superset when grouping by several fields; _scan's caller intersects
-        query["bool"]["filter"].extend({"terms": {field: sorted({g[i] for g in within}, key=repr)}}
-                                       for i, field in enumerate(base.group_fields))
+        query["bool"]["filter"].extend(group_terms(base.group_fields, within))
     sources: list[dict[str, Any]] = [{f"g{i}": {"terms": {"field": field}}} for i, field in enumerate(base.group_fields)]
     if width_ms:
         sources.append({"t": {"date_histogram": {"field": "@timestamp", "fixed_interval": f"{width_ms // 1000}s"}}})

@@ -15,6 +15,7 @@ from elasticsearch import BadRequestError, Elasticsearch
 from ..es.responses import SHARDS_FILTER, complete
 
 PAGE = 5000
+MAX_GROUP_TERMS = 60_000  # groups listed in one terms filter (Elasticsearch allows 65,536 values)
 T = TypeVar("T")
 FILTER_PATH = f"pit_id,hits.hits._id,hits.hits.fields,hits.hits.sort,{SHARDS_FILTER}"  # nothing we do not read
 
@@ -41,6 +42,12 @@ def query_body(lucene: str, since: str | None = None, until: str | None = None) 
     if (window := time_range(since, until)) is not None:
         filters.append(window)
     return {"bool": {"filter": filters}}
+
+
+def group_terms(fields: tuple[str, ...], groups: set[tuple[Any, ...]] | list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Terms filters (one per field) for documents of these groups: exact with one group field,
+    a superset with several (the caller keeps only the wanted tuples)."""
+    return [{"terms": {field: sorted({g[i] for g in groups}, key=repr)}} for i, field in enumerate(fields)]
 
 
 def stream_hits(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str],
