@@ -7,7 +7,7 @@ Memory holds one page.
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, TypeVar
 
 from elasticsearch import BadRequestError, Elasticsearch
@@ -23,6 +23,11 @@ FILTER_PATH = f"pit_id,hits.hits._id,hits.hits.fields,hits.hits.sort,{SHARDS_FIL
 def epoch(value: str) -> float:
     """Epoch seconds of an ISO time."""
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def iso_of_epoch(seconds: float) -> str:
+    """UTC ISO-8601 with a Z, second precision: how alerts and victims show their times."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def epoch_of_millis(value: str | int | float) -> float:

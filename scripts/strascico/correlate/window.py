@@ -19,6 +19,8 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from sigma.backends.strascico.correlation import CorrelationPlan
 
+from .search import iso_of_epoch
+
 MAX_EVIDENCE_IDS = 100
 
 
@@ -48,13 +50,9 @@ class Alert:
     evidence: dict[int, list[str]] = field(default_factory=dict, repr=False)  # base rule → ids
 
     def to_dict(self) -> dict[str, Any]:
-        from datetime import datetime, timezone
-
-        def iso(t: float) -> str:
-            return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
         return {"rule_id": self.rule_id, "rule": self.rule_name, "title": self.title, "level": self.level,
-                "group": self.group, "first": iso(self.first), "last": iso(self.last), "value": self.value,
+                "group": self.group, "first": iso_of_epoch(self.first), "last": iso_of_epoch(self.last),
+                "value": self.value,
                 "event_ids": self.event_ids}
 
 

@@ -10,12 +10,11 @@ with how many people it reached: a year of trawling gives one alert per number, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from elasticsearch import Elasticsearch
 
-from ..correlate.search import query_body
+from ..correlate.search import iso_of_epoch, query_body
 from ..es.responses import complete
 from .entities import CONTACT_CATEGORIES, EXPOSED_FIELD, GROUP_BY_ACTOR, entity_fields
 
@@ -54,7 +53,7 @@ class HuntAlert:
 def _iso(millis: float | None) -> str:
     if millis is None:
         return ""
-    return datetime.fromtimestamp(millis / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_of_epoch(millis / 1000)
 
 
 def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str, since: str | None,

@@ -7,13 +7,12 @@ logsource — exact counts from Elasticsearch, memory bounded by one page, whate
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from elasticsearch import Elasticsearch
 from sigma.pipelines.strascico.pipeline import index_pattern
 
-from ..correlate.search import query_body
+from ..correlate.search import iso_of_epoch, query_body
 from ..es.responses import complete
 from .entities import EXPOSED_FIELD
 
@@ -64,7 +63,7 @@ def flood_victims(client: Elasticsearch, prefix: str, queries: dict[str, list[st
 
 
 def _merge(found: dict[str, Victim], number: str, exposed: Any, first_ms: float) -> None:
-    first = datetime.fromtimestamp(first_ms / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    first = iso_of_epoch(first_ms / 1000)
     flag = None if exposed is None else bool(exposed)
     known = found.get(number)
     if known is None:
