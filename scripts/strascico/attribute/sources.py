@@ -12,7 +12,7 @@ import hmac
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import orjson
 
@@ -174,12 +174,7 @@ def add_reports(victims: Victims, path: Path, population: Population, region: st
     counts = {"reports": 0, "counted": 0, "new_victims": 0, "not_in_population": 0}
     before = len(victims.first)
     unknown: set[str] = set()
-    for line_number, line in enumerate(_lines(path), start=1):
-        try:
-            event = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise InputError("not an NDJSON event (expected `strascico ingest --out` output)", path,
-                             line_number) from None
+    for event in _json_lines(path, "an NDJSON event (expected `strascico ingest --out` output)"):
         if not isinstance(event, dict) or event.get("event.action") != "contact-reported":
             continue
         counts["reports"] += 1
@@ -207,11 +202,7 @@ def add_hunt(victims: Victims, path: Path, population: Population, hasher: Hashe
     counts = {"alerts": 0, "counted": 0, "new_victims": 0, "not_in_population": 0}
     before = len(victims.first)
     outside: set[str] = set()
-    for line_number, line in enumerate(_lines(path), start=1):
-        try:
-            alert = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise InputError("not a JSON line (expected `strascico hunt --json` output)", path, line_number) from None
+    for alert in _json_lines(path, "a JSON line (expected `strascico hunt --json` output)"):
         if not isinstance(alert, dict) or alert.get("type") not in ("alert", "victim"):
             continue
         counts["alerts"] += 1
@@ -252,11 +243,17 @@ def add_hashes(victims: Victims, path: Path, population: Population, hasher: Has
                              "not_in_population": sum(m is None for m in found)})
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+def _json_lines(path: Path, expected: str) -> Iterator[Any]:
+    """Each non-blank line of a JSON-lines file, parsed; a line that is not JSON is an error
+    naming its line ("not <expected>")."""
     try:
         with path.open("rb") as handle:
-            for line in handle:
-                if line.strip():
-                    yield line
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    raise InputError(f"not {expected}", path, number) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path) from None
