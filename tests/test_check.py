@@ -26,11 +26,16 @@ EXPECTED = {
     "not_a_mapping.yml": ("yaml", 1, "expected a YAML mapping"),
     "unknown_modifier.yml": ("sigma", 8, "Unknown modifier 'startswithh'"),
     "missing_logsource.yml": ("sigma", None, "must have a log source"),
-    "dangling_condition.yml": ("convert-lucene", 6, "'filter_missing' not defined"),
+    "dangling_condition.yml": ("sigma", 9, "'filter_missing' not defined"),
     "duplicate_id_b.yml": ("duplicate-id", 2, "also used by"),
     "correlation_cycle_a.yml": ("reference", 5, "form a cycle"),
     "correlation_cycle_b.yml": ("reference", 5, "form a cycle"),
     "correlation_dangling.yml": ("reference", 4, "unknown rule 'no_such_rule'"),
+    "impossible_date.yml": ("yaml", 4, "invalid value '2025-13-45': month must be in 1..12"),
+    "deep_nesting.yml": ("yaml", 8, "nested deeper than 64 levels"),
+    "huge_integer.yml": ("yaml", 8, "invalid value '9999"),
+    "duplicated_key.yml": ("yaml", 11, "duplicated key 'level'"),
+    "broken_condition.yml": ("sigma", 9, "Expected"),
 }
 
 
@@ -55,6 +60,23 @@ def test_every_hostile_file_is_reported_together(hostile_findings) -> None:  # t
     reported = {Path(f.path).name for f in findings}
     assert set(EXPECTED) <= reported  # one broken file never hides the others
     assert elapsed < 60  # bounded: the alias bomb is refused before expansion
+
+
+def test_files_that_used_to_abort_the_run_leave_the_good_rule_reported(tmp_path: Path) -> None:
+    """Issue 14: a deep or misdated file beside a good one; both are reported, exit 1."""
+    good = tmp_path / "good.yml"
+    good.write_text((HOSTILE / "unknown_modifier.yml").read_text().replace("startswithh", "startswith"))
+    for name in ("deep_nesting.yml", "impossible_date.yml"):
+        (tmp_path / name).write_bytes((HOSTILE / name).read_bytes())
+    for command in (["check", "--skip", "cases", "--skip", "validators"], ["convert", "-t", "lucene", "-o",
+                                                                          str(tmp_path / "out")]):
+        result = run_cli(*command, str(tmp_path))
+        assert result.returncode == 1, result.stderr
+        assert "internal" not in result.stderr and "Traceback" not in result.stderr
+        out = result.stdout + result.stderr
+        assert f"{tmp_path}/deep_nesting.yml:8: error: nested deeper than 64 levels [yaml]" in out
+        assert f"{tmp_path}/impossible_date.yml:4: error: invalid value '2025-13-45'" in out
+    assert (tmp_path / "out" / "lucene" / tmp_path.name / "good.lucene").is_file()
 
 
 def test_alias_bomb_is_refused_without_expanding(tmp_path: Path) -> None:

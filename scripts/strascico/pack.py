@@ -86,6 +86,10 @@ def locate_sigma_error(error: SigmaError, text: str) -> int | None:
         for number, line in enumerate(text.splitlines(), start=1):
             if f"|{token}" in line or f"{token}:" in line.strip()[: len(token) + 1]:
                 return number
+    if type(error).__name__ == "SigmaConditionError":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith("condition:"):
+                return number
     key = _ERROR_KEYS.get(type(error).__name__)
     return key_lines(text).get(key) if key else None
 
@@ -114,20 +118,38 @@ def load_rule_file(path: Path) -> RuleFile:
         collection = SigmaCollection.from_dicts(
             documents, collect_errors=True, source=SigmaRuleLocation(path), resolve_references=False
         )
-    except (SigmaError, TypeError, AttributeError, KeyError) as exc:  # malformed beyond collect_errors
-        rule_file.problems.append(Finding(shown, None, "error", "sigma", f"cannot parse rule: {exc}"))
+    except SigmaError as exc:  # malformed beyond what collect_errors gathers
+        rule_file.problems.append(Finding(shown, locate_sigma_error(exc, rule_file.text), "error", "sigma",
+                                          f"cannot parse rule: {_message(exc)}"))
+        return rule_file
+    except Exception as exc:  # noqa: BLE001 - pySigma meets a value it did not expect (wrong type, ...)
+        rule_file.problems.append(Finding(shown, None, "error", "sigma",
+                                          f"cannot parse rule: {type(exc).__name__}: {exc}"))
         return rule_file
     attached = [e for rule in collection.rules for e in rule.errors]
     for error in collection.errors:
         if error not in attached:  # errors of a rule are listed on both; report them once
             rule_file.problems.append(_sigma_finding(error, rule_file, None))
     for rule in collection.rules:
+        _check_conditions(rule)
         if rule.errors:
             for error in rule.errors:
                 rule_file.problems.append(_sigma_finding(error, rule_file, str(rule.id) if rule.id else None))
         else:
             rule_file.rules.append(rule)
     return rule_file
+
+
+def _check_conditions(rule: AnyRule) -> None:
+    """Parse a rule's conditions now: pySigma parses them only when converting, so a broken
+    condition would otherwise surface in every later stage instead of once, at load."""
+    if not isinstance(rule, SigmaRule):
+        return
+    for condition in getattr(rule.detection, "parsed_condition", None) or []:
+        try:
+            condition.parse()
+        except SigmaError as error:
+            rule.errors.append(error)
 
 
 def _sigma_finding(error: SigmaError, rule_file: RuleFile, rule_id: str | None) -> Finding:

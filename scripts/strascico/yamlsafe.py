@@ -1,8 +1,11 @@
 """Hostile-input-proof YAML loading for rule and case files.
 
-`yaml.safe_load` already refuses `!!python/*` tags; on top of it we bound the file size,
-refuse aliases (Sigma needs none; they are how billion-laughs bombs expand) and decode
-UTF-8 strictly, so every failure is one located message instead of a traceback or a hang.
+`yaml.safe_load` already refuses `!!python/*` tags; on top of it we bound the file size and
+the nesting depth (PyYAML composes nodes recursively, so a file nested a few thousand levels
+deep would otherwise reach Python's recursion limit), refuse aliases (Sigma needs none; they are
+how billion-laughs bombs expand) and duplicated keys (YAML silently keeps the last one), turn
+values Python cannot build (`2025-13-45`, a 5,000-digit integer) into located problems, and
+decode UTF-8 strictly, so every failure is one located message instead of a traceback or a hang.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 import yaml
 
 MAX_FILE_BYTES = 1024 * 1024  # the largest rule in SigmaHQ is ~60 KB
+MAX_DEPTH = 64  # SigmaHQ's deepest rule nests ~8 levels; far below Python's recursion limit
 
 
 class YamlProblem(Exception):
@@ -24,14 +28,42 @@ class YamlProblem(Exception):
         self.line = line
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases."""
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, deep nesting and duplicated keys, and locates bad values."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
             raise YamlProblem("YAML aliases are not allowed in rule files", event.start_mark.line + 1)
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):  # type: ignore[no-untyped-def]
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # e.g. date 2025-13-45, int past 4,300 digits
+            raise YamlProblem(f"invalid value '{_short(node.value)}': {exc}", node.start_mark.line + 1) from None
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                raise YamlProblem(f"duplicated key '{_short(key)}'", key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else type(value).__name__
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -50,7 +82,7 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
 def load_documents(text: str) -> list[Any]:
     """All YAML documents of `text` (Sigma allows several per file)."""
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_NoAliasLoader) if doc is not None]
+        return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc is not None]
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:

@@ -42,11 +42,28 @@ def run_checks(paths: Iterable[Path], skip: Iterable[str] = ()) -> tuple[CheckCo
     ctx = CheckContext(load_pack(paths))
     findings: list[Finding] = []
     for name, check in CHECKS.items():
-        if name in skip:
-            continue
-        try:
-            findings.extend(check(ctx))
-        except Exception as exc:  # noqa: BLE001 - one failing check must not hide the others
-            findings.append(Finding("(pack)", None, "error", name,
-                                    f"the {name} check itself failed: {type(exc).__name__}: {exc}"))
+        if name not in skip:
+            findings.extend(_run_check(name, check, ctx))
     return ctx, sort_findings(list(dict.fromkeys(findings)))
+
+
+def _run_check(name: str, check: Callable[[CheckContext], Iterable[Finding]],
+               ctx: CheckContext) -> list[Finding]:
+    """One check over the pack; if a file's content makes it raise, that file gets the finding.
+
+    A check runs over the whole pack first (identity and references compare files). Only when
+    it raises is it rerun file by file, so the file that breaks it is named and every other
+    file's findings are still reported.
+    """
+    try:
+        return list(check(ctx))
+    except Exception:  # noqa: BLE001 - find the file responsible below
+        pass
+    findings: list[Finding] = []
+    for rule_file in ctx.files:
+        try:
+            findings.extend(check(ctx.only(rule_file)))
+        except Exception as exc:  # noqa: BLE001 - one file must not hide the others
+            findings.append(Finding(str(rule_file.path), None, "error", name,
+                                    f"the {name} check failed on this file: {type(exc).__name__}: {exc}"))
+    return findings

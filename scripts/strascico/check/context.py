@@ -25,6 +25,10 @@ class CheckContext:
             for rule in rule_file.rules:
                 yield rule_file, rule
 
+    def only(self, rule_file: RuleFile) -> "CheckContext":
+        """The same context narrowed to one file (sharing the registry and loaded cases)."""
+        return CheckContext([rule_file], self.taxonomy, self._cases)
+
     def cases(self, rule_file: RuleFile) -> CaseFile:
         if rule_file.path not in self._cases:
             self._cases[rule_file.path] = load_cases(rule_file.cases_path)
