@@ -60,16 +60,21 @@ class Watchlist:
 
     @classmethod
     def load(cls, path: Path, key: bytes) -> "Watchlist":
-        try:
-            lines = path.read_text(encoding="ascii").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read watchlist: {exc}", path) from None
-        if not lines or not lines[0].startswith(HEADER):
-            raise InputError("not a strascico watchlist (missing header)", path, 1)
-        expected = f"key-id={key_id(key)}"
-        if expected not in lines[0]:
-            raise InputError("watchlist was built with a different key", path, 1)
+        lines = read_hashed_file(path, key, HEADER, "watchlist")
         return cls(key, {line.strip() for line in lines[1:] if line.strip()})
+
+
+def read_hashed_file(path: Path, key: bytes, header: str, what: str) -> list[str]:
+    """Lines of a file of keyed hashes, refusing a missing header or a different key."""
+    try:
+        lines = path.read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what}: {exc}", path) from None
+    if not lines or not lines[0].startswith(header):
+        raise InputError(f"not a strascico {what} file (missing header)", path, 1)
+    if f"key-id={key_id(key)}" not in lines[0]:
+        raise InputError(f"{what} was built with a different key", path, 1)
+    return lines
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import InputError
-from ..watchlist import key_id, number_hash
+from ..watchlist import key_id, number_hash, read_hashed_file
 
 HEADER = "# strascico known-contacts v1 hmac-sha256"
 
@@ -67,14 +67,7 @@ class KnownContacts:
 
     @classmethod
     def load(cls, path: Path, key: bytes) -> "KnownContacts":
-        try:
-            lines = path.read_text(encoding="ascii").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read known contacts: {exc}", path) from None
-        if not lines or not lines[0].startswith(HEADER):
-            raise InputError("not a strascico known-contacts file (missing header)", path, 1)
-        if f"key-id={key_id(key)}" not in lines[0]:
-            raise InputError("known contacts were built with a different key", path, 1)
+        lines = read_hashed_file(path, key, HEADER, "known contacts")
         cutoff = lines[0].partition("cutoff=")[2].strip()
         known = cls(key, cutoff)
         for number, line in enumerate(lines[1:], start=2):
