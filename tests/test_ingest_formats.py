@@ -93,3 +93,44 @@ def regenerate(name: str) -> None:
 if __name__ == "__main__":
     for format_name in sys.argv[1:]:
         regenerate(format_name)
+
+
+MULTILINE_SELECT = ("20250114 03:20:00,db01,tmp_admin,10.40.9.77:51600,45,1400,QUERY,concorso2022,"
+                    "'SELECT\t*\n   FROM   candidati\r\n\tORDER  BY  id',0\n")
+
+
+def test_statement_whitespace_is_collapsed_and_the_logged_text_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "mariadb-audit"
+    folder.mkdir()
+    (folder / "server_audit.log").write_text(MULTILINE_SELECT, encoding="utf-8")
+    events, rejects = run_format(folder, tmp_path)
+    assert rejects == []
+    assert [(e["db.query.text"], e["db.query.text_original"]) for e in events] == [
+        # the record spans lines; reading them ends each line with a plain \n (CRLF too)
+        ("SELECT * FROM candidati ORDER BY id", "SELECT\t*\n   FROM   candidati\n\tORDER  BY  id")]
+
+
+def test_a_multiline_select_star_now_matches_the_rule_on_the_real_node(es_url: str, tmp_path: Path) -> None:
+    """Ingested multi-line statement → the select-star rule replayed by `strascico test`; the same
+    event with the statement as logged is the control that escaped the rule before."""
+    import shutil
+
+    import yaml
+
+    from .conftest import ROOT, run_cli
+
+    folder = tmp_path / "mariadb-audit"
+    folder.mkdir()
+    (folder / "server_audit.log").write_text(MULTILINE_SELECT, encoding="utf-8")
+    (event,), _ = run_format(folder, tmp_path)
+    as_logged = {**event, "db.query.text": event["db.query.text_original"], "event.id": "as-logged"}
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    name = "db_select_star_without_where_applicant_archive"
+    shutil.copy(ROOT / "rules" / "breach" / f"{name}.yml", rules)
+    cases = {"cases": [{"name": "ingested multi-line SELECT *", "hits": 1, "events": [event]},
+                       {"name": "control - the statement as logged", "hits": 0, "events": [as_logged]}]}
+    (rules / f"{name}.cases.yaml").write_text(yaml.safe_dump(cases, sort_keys=False), encoding="utf-8")
+    result = run_cli("test", "--path", str(rules), "--es-url", es_url, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) and "ingested multi-line" in result.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from sigma.correlations import SigmaCorrelationRule
 from sigma.exceptions import SigmaError
@@ -13,11 +13,14 @@ from sigma.pipelines.strascico import strascico_pipeline
 from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 
 from sigma.backends.strascico import StrascicoEqlBackend
+from sigma.backends.strascico.correlation import CorrelationNotSupported
 from sigma.backends.strascico.correlation_targets import elastalert_correlation, kibana_correlation
 
-from ..correlate.plans import CorrelationNotSupported, PlanBuilder
 from ..pack import AnyRule, RuleFile
 from .targets import Target
+
+if TYPE_CHECKING:
+    from ..correlate.plans import PlanBuilder
 
 
 @dataclass
@@ -46,14 +49,26 @@ class Converter:
     """
 
     def __init__(self, targets: Iterable[Target], index_prefix: str = DEFAULT_INDEX_PREFIX,
-                 files: list[RuleFile] | None = None):
+                 files: list[RuleFile] | None = None, site: dict[str, list[str]] | None = None):
+        """`site`: the rules' placeholder values (pipelines/strascico/site.py); None: from the environment."""
         self.targets = list(targets)
         self.index_prefix = index_prefix
         self.backends = {
-            t.name: t.backend(processing_pipeline=strascico_pipeline(index_prefix)) for t in self.targets
+            t.name: t.backend(processing_pipeline=strascico_pipeline(index_prefix, site)) for t in self.targets
         }
-        self.plans = PlanBuilder(files) if files is not None else None
-        self._eql = StrascicoEqlBackend(processing_pipeline=strascico_pipeline(index_prefix))
+        self._files = files
+        self._plans: PlanBuilder | None = None
+        self._eql = StrascicoEqlBackend(processing_pipeline=strascico_pipeline(index_prefix, site))
+
+    @property
+    def plans(self) -> PlanBuilder | None:
+        """Built on first use: it deep-copies every rule given, wasted when nothing correlates."""
+        if self._plans is None and self._files is not None:
+            # Imported here: strascico.correlate's package pulls in the Elasticsearch client.
+            from ..correlate.plans import PlanBuilder
+
+            self._plans = PlanBuilder(self._files)
+        return self._plans
 
     def _eql_condition(self, rule_id: str) -> str:
         base = self.plans.collection[rule_id]  # type: ignore[union-attr]
@@ -76,12 +91,14 @@ class Converter:
         result.text = result.target.render(output)
         return result
 
-    def convert_rule(self, rule_file: RuleFile, rule: AnyRule, target: Target) -> Conversion:
+    def convert_rule(self, rule_file: RuleFile, rule: AnyRule, target: Target,
+                     consume: bool = False) -> Conversion:
+        """`consume=True`: convert the rule itself, not a copy (it is rewritten; the caller drops it)."""
         result = Conversion(rule_file, rule, target)
         if isinstance(rule, SigmaCorrelationRule):
             return self._convert_correlation(result)
         # pySigma's pipelines rewrite the rule in place; every target gets its own copy.
-        working = copy.deepcopy(rule)
+        working = rule if consume else copy.deepcopy(rule)
         try:
             outputs = self.backends[target.name].convert_rule(working, target.output_format)
         except SigmaError as exc:

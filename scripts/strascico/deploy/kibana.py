@@ -44,12 +44,10 @@ def desired_bodies(
     files: list[RuleFile], options: KibanaOptions
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """rule_id → request body with its locked version; InputError if pack or lock is not ready."""
-    canonical = pack_rules(files)
+    canonical = pack_rules(files, site={})  # what the lock is about: no site values
     canonical.require_clean()
-    chosen = canonical
-    if (options.index_prefix, options.language) != (DEFAULT_INDEX_PREFIX, DEFAULT_LANGUAGE):
-        chosen = pack_rules(files, options.index_prefix, options.language)
-        chosen.require_clean()
+    chosen = pack_rules(files, options.index_prefix, options.language)  # site values from the environment
+    chosen.require_clean()
     return versioned(chosen.bodies, load_lock(options.lock_path), canonical.bodies), chosen.skipped
 
 

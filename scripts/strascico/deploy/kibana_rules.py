@@ -53,13 +53,18 @@ def pack_rules(
     files: list[RuleFile],
     index_prefix: str = DEFAULT_INDEX_PREFIX,
     language: str = DEFAULT_LANGUAGE,
+    site: dict[str, list[str]] | None = None,
 ) -> PackRules:
-    """Every rule of the pack as a Kibana body; each rule that fails to convert is a problem."""
+    """Every rule of the pack as a Kibana body; each rule that fails to convert is a problem.
+
+    `site`: placeholder values; None takes them from the environment, `{}` leaves them unset
+    (the lock's canonical content, the same on every site).
+    """
     problems = [p.render() for f in files for p in f.problems]
     base_target = BASE_LANGUAGES[language]
-    converter = Converter([_KIBANA], index_prefix, files)
+    converter = Converter([_KIBANA], index_prefix, files, site)
     base_converter = (
-        converter if base_target is _KIBANA else Converter([base_target], index_prefix, files)
+        converter if base_target is _KIBANA else Converter([base_target], index_prefix, files, site)
     )
     result = PackRules()
     for rule_file in files:

@@ -3,7 +3,8 @@
 A rule's Kibana `version` bumps only when its content changes. Content is the Kibana body the
 pack produces with the default options (query/Lucene base rules, the default index prefix),
 minus `version` and `enabled` — the deploy-time switches (`--enable`, `--language`,
-`--index-prefix`) change what is sent, not the rule, so they never bump a version.
+`--index-prefix`) change what is sent, not the rule, so they never bump a version. Site values
+(STRASCICO_BACKUP_* and the like) are left unset in the content for the same reason.
 """
 
 from __future__ import annotations
@@ -134,14 +135,14 @@ def versioned(
 
 def pack_staleness(files: list[RuleFile], path: Path) -> Staleness:
     """How the committed lock differs from the pack (empty when current)."""
-    canonical = pack_rules(files)
+    canonical = pack_rules(files, site={})
     canonical.require_clean()
     return staleness(load_lock(path), canonical.bodies)
 
 
 def update_pack_lock(files: list[RuleFile], path: Path) -> Staleness:
     """Rewrite the lock for the pack; returns what changed (empty: the file is left untouched)."""
-    canonical = pack_rules(files)
+    canonical = pack_rules(files, site={})
     canonical.require_clean()
     lock = load_lock(path)
     changed = staleness(lock, canonical.bodies)

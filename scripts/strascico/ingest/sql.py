@@ -13,8 +13,25 @@ _IDENT = r"[`\"]?[\w$]+[`\"]?"
 _TABLE = re.compile(rf"(?=\b(?:FROM|INTO|UPDATE|TABLE|JOIN|COPY)\s+"
                     rf"(?:(?:ONLY|IGNORE|LOW_PRIORITY|IF|NOT|EXISTS)\s+)*({_IDENT}(?:\.{_IDENT})?))",
                     re.I)
+_WHITESPACE = re.compile(r"\s+")
 _NOT_TABLES = {"OUTFILE", "DUMPFILE", "TABLE", "SELECT", "LOCAL", "STDIN", "STDOUT", "PROGRAM",
                "TEMPORARY", "DUAL", "LATERAL"}
+
+
+def statement_fields(query: str) -> dict[str, str]:
+    """`db.query.text` with every run of whitespace made one space, the logged text beside it.
+
+    Rules match phrases such as `select ? from` or `into outfile` with single spaces; a
+    statement written over several lines, or with tabs, would escape them. String literals are
+    collapsed too: detection only ever gains from it (a phrase inside a literal already matched
+    when typed with one space), and the exact statement stays in `db.query.text_original`,
+    which is set only when it differs.
+    """
+    collapsed = _WHITESPACE.sub(" ", query).strip()
+    fields = {"db.query.text": collapsed}
+    if collapsed != query:
+        fields["db.query.text_original"] = query
+    return fields
 
 
 def _masked(query: str) -> str:

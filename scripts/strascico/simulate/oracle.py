@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from sigma.conditions import ConditionAND, ConditionFieldEqualsValueExpression, ConditionNOT, ConditionOR
 from sigma.correlations import SigmaCorrelationRule
+from sigma.pipelines.strascico.site import site_placeholders
 from sigma.rule import SigmaRule
 from sigma.types import (SigmaBool, SigmaCasedString, SigmaCompareExpression, SigmaExists, SigmaNull, SigmaNumber,
                          SigmaRegularExpression, SigmaString, SpecialChars)
@@ -36,6 +37,7 @@ class Oracle:
         self.base = {r.name: r for r in rules if isinstance(r, SigmaRule)}
         self.correlations = {r.name: r for r in rules if isinstance(r, SigmaCorrelationRule)}
         self._regex: dict[int, re.Pattern[str]] = {}
+        self._expansions: dict[int, list[SigmaString]] = {}
 
     @property
     def names(self) -> set[str]:
@@ -81,10 +83,20 @@ class Oracle:
             return str(actual) == str(value.number)
         if isinstance(value, SigmaRegularExpression):
             return re.search(value.regexp, str(actual)) is not None
+        if isinstance(value, SigmaString) and value.contains_placeholder():
+            # as the pipeline does: the site's values (site.py) in place of `%name%`
+            return any(self._value(v, actual) for v in self._expanded(value))
         if isinstance(value, SigmaString):
             text = str(actual) if isinstance(value, SigmaCasedString) else str(actual).lower()
             return self._pattern(value).fullmatch(text) is not None
         raise NotImplementedError(f"value type {type(value).__name__}")
+
+    def _expanded(self, value: SigmaString) -> list[SigmaString]:
+        key = id(value)
+        if key not in self._expansions:
+            site = site_placeholders()
+            self._expansions[key] = value.replace_placeholders(lambda p: [SigmaString(v) for v in site[p.name]])
+        return self._expansions[key]
 
     def _pattern(self, value: SigmaString) -> re.Pattern[str]:
         key = id(value)

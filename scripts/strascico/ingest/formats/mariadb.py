@@ -27,7 +27,7 @@ from ..base import Format
 from ..context import event_id, iso
 from ..model import BAD_VALUE, Event, Reject
 from ..reading import decoded_lines
-from ..sql import MAX_RECORD_LINES, sql_collection, sql_operation
+from ..sql import MAX_RECORD_LINES, sql_collection, sql_operation, statement_fields
 
 ACTIONS = {"CONNECT": "connect", "FAILED_CONNECT": "failed-connect", "DISCONNECT": "disconnect",
            "CHANGEUSER": "change-user", "PROXY_CONNECT": "proxy-connect", "QUERY": "query",
@@ -151,7 +151,7 @@ class MariadbAudit(Format):
                     "db.namespace": database}
         event.update({k: v for k, v in optional.items() if v})
         if operation == "QUERY" and obj:
-            event["db.query.text"] = obj
+            event.update(statement_fields(obj))
             event.update({k: v for k, v in (("db.operation.name", sql_operation(obj)),
                                             ("db.collection.name", sql_collection(obj))) if v})
         elif operation in TABLE_EVENTS and obj:

@@ -30,7 +30,7 @@ from ..base import Format
 from ..context import event_id, iso
 from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import decoded_lines
-from ..sql import MAX_RECORD_LINES, sql_collection
+from ..sql import MAX_RECORD_LINES, sql_collection, statement_fields
 
 _LINE = re.compile(r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)"
                    r" (?P<tz>[A-Za-z][A-Za-z0-9/_+-]*|[+-]\d\d(?::?\d\d)?) \[(?P<pid>\d+)\]"
@@ -119,7 +119,7 @@ class PgAudit(Format):
             event["db.namespace"] = prefix["db"]
         text = statement if statement not in NOT_TEXT else None
         if text:
-            event["db.query.text"] = text
+            event.update(statement_fields(text))
         collection = object_name or (sql_collection(text) if text else None)
         if collection:
             event["db.collection.name"] = collection
