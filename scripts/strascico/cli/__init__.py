@@ -15,7 +15,7 @@ from ..errors import ExitCode, StrascicoError
 
 # each command is the module of its name under strascico.cli, imported when it runs (or --help lists it),
 # so `strascico hunt` does not load the EQL parser `check` needs (half a second at every start)
-COMMANDS = ("attribute", "check", "convert", "demo", "deploy", "docs", "es", "hunt", "ingest", "report", "simulate",
+COMMANDS = ("attribute", "block", "check", "convert", "demo", "deploy", "docs", "es", "hunt", "ingest", "report", "simulate",
             "test", "watchlist")
 
 
