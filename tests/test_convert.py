@@ -130,3 +130,42 @@ def test_operators_without_a_threshold_form_are_refused_with_the_reason(tmp_path
     results = Converter(resolve_targets(["kibana"]), files=files).convert(files)
     refused = next(r for r in results if r.rule.name == "corr_flood_user_report_surge")
     assert refused.skipped == "not expressible exactly: operator lt has no threshold form (only gte/gt)"
+
+
+def test_cli_streams_the_same_outputs_as_converting_the_whole_pack(tmp_path: Path) -> None:
+    """The CLI converts file by file (correlations last, from the files they need): same bytes."""
+    result = run_cli("convert", "rules", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert _tree(tmp_path) == _tree(GOLDEN)
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def _corr_pack(folder: Path, flow_style: bool) -> None:
+    """A correlation filed before its base rule; optionally written so no line starts `correlation:`."""
+    import yaml
+
+    base = yaml.safe_load((RULES / "flood" / "user_report_foreign_contact.yml").read_text())
+    corr = yaml.safe_load((RULES / "correlation" / "corr_flood_user_report_surge.yml").read_text())
+    (folder / "a").mkdir()
+    (folder / "z").mkdir()
+    dump = (lambda d: yaml.safe_dump(d, default_flow_style=True, width=10_000)) if flow_style else yaml.safe_dump
+    (folder / "a" / "corr.yml").write_text(dump(corr))
+    (folder / "z" / "base.yml").write_text(yaml.safe_dump(base))
+
+
+@pytest.mark.parametrize("flow_style", [False, True])
+def test_cli_converts_a_correlation_whose_base_rule_comes_later(tmp_path: Path, flow_style: bool) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    _corr_pack(rules, flow_style)
+    assert ("\ncorrelation:" in (rules / "a" / "corr.yml").read_text()) is not flow_style
+    result = run_cli("convert", str(rules), "--out", str(tmp_path / "out"), "-t", "kibana", "-t", "elastalert",
+                     "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [(Path(r["rule"]).parent.name, r["target"], r["status"]) for r in report["results"]] == [
+        ("a", "kibana", "ok"), ("a", "elastalert", "ok"), ("z", "kibana", "ok"), ("z", "elastalert", "ok")]
+    files = load_pack([rules])
+    expected = tmp_path / "expected"
+    write_outputs(Converter(resolve_targets(["kibana", "elastalert"]), files=files).convert(files), expected)
+    assert _tree(tmp_path / "out") == _tree(expected)

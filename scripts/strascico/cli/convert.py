@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 
-from ..convert import TARGETS, Converter, resolve_targets, write_outputs
+from ..convert import TARGETS, resolve_targets
+from ..convert.stream import convert_stream
 from ..errors import ExitCode
-from ..pack import load_pack
 from .output import print_json, progress
 
 
@@ -46,23 +45,17 @@ def convert(paths: tuple[Path, ...], targets: tuple[str, ...], out: Path, index_
     Example:  strascico convert -t kibana -t esql rules/ --out build
     """
     selected = resolve_targets(list(targets))
-    files = load_pack(list(paths) or [Path("rules")])
-    converter = Converter(selected, index_prefix, files)
-    results = []
-    for rule_file in progress(files, "converting", total=len(files)):
-        for rule in rule_file.rules:
-            results += [converter.convert_rule(rule_file, rule, t) for t in selected]
-    for target in selected:
-        shutil.rmtree(out / target.name, ignore_errors=True)
-    written = write_outputs(results, out)
-    load_problems = [p for f in files for p in f.problems]
+    rule_paths = list(paths) or [Path("rules")]
+    # File by file (memory bounded by one file, not the pack); see convert/stream.py.
+    run = convert_stream(rule_paths, selected, index_prefix, out,
+                         lambda items: progress(items, "converting", total=len(items)))
+    results, written, load_problems = run.outcomes, run.written, run.problems
     failed = [r for r in results if r.error]
     skipped = [r for r in results if r.skipped]
     if as_json:
         print_json({
             "written": [str(p) for p in written],
-            "results": [{"rule": str(r.rule_file.path), "id": str(r.rule.id), "target": r.target.name,
-                         "status": "error" if r.error else "skipped" if r.skipped else "ok",
+            "results": [{"rule": str(r.path), "id": r.rule_id, "target": r.target, "status": r.status,
                          "reason": r.error or r.skipped, "note": r.note} for r in results],
             "load_problems": [p.to_dict() for p in load_problems],
         })
@@ -72,12 +65,12 @@ def convert(paths: tuple[Path, ...], targets: tuple[str, ...], out: Path, index_
     for problem in load_problems:
         click.echo(problem.render(), err=True)
     for r in failed:
-        click.echo(f"{r.rule_file.path}: error: {r.target.name}: {r.error}", err=True)
+        click.echo(f"{r.path}: error: {r.target}: {r.error}", err=True)
     for r in skipped:
-        click.echo(f"{r.rule_file.path}: skipped for {r.target.name}: {r.skipped}", err=True)
+        click.echo(f"{r.path}: skipped for {r.target}: {r.skipped}", err=True)
     for r in results:
         if r.note:
-            click.echo(f"{r.rule_file.path}: note for {r.target.name}: {r.note}", err=True)
+            click.echo(f"{r.path}: note for {r.target}: {r.note}", err=True)
     ok = len(results) - len(failed) - len(skipped)
     click.echo(f"{ok} converted, {len(skipped)} skipped, {len(failed)} failed, "
                f"{len(load_problems)} unreadable; {len(written)} files under {out}/", err=True)
