@@ -66,7 +66,9 @@ def test_kibana_rules_have_pack_index_patterns_and_no_informational_severity(con
     for line in (converted / "kibana" / "rules.ndjson").read_text().splitlines():
         rule = json.loads(line)
         assert rule["severity"] in ("low", "medium", "high", "critical")
-        assert all(i.startswith("strascico-") and i.endswith("-*") for i in rule["index"])
+        # ES|QL rules name their indices in the query's FROM, the others in `index`
+        indices = rule["query"].split(" ", 2)[1].split(",") if rule["type"] == "esql" else rule["index"]
+        assert all(i.startswith("strascico-") and i.endswith("-*") for i in indices)
         assert rule["tags"][0] == "strascico"
 
 

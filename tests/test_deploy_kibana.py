@@ -457,13 +457,15 @@ def test_base_rules_can_be_deployed_as_esql_rules_and_back(
     assert deploy(fake, tmp_path, lock_file, "--language", "esql").returncode == 0
     rules = fake.space_rules()
     esql = [r for r in rules.values() if r["type"] == "esql"]
-    assert len(esql) == sum(b["type"] == "query" for b in pack.values())
+    base_rules = sum(b["type"] == "query" for b in pack.values())
+    # the unordered temporal correlations are ES|QL in either language
+    assert len(esql) == base_rules + sum(b["type"] == "esql" for b in pack.values())
     assert all("index" not in r and r["query"].startswith("from strascico-") for r in esql)
     back = deploy(fake, tmp_path, lock_file, "--json")
     changed = [i for i in json.loads(back.stdout)["plan"] if i["action"] == "change"]
-    assert len(changed) == len(esql)
+    assert len(changed) == base_rules
     assert {c["field"] for c in changed[0]["changes"]} == {"index", "language", "query", "type"}
-    assert {r["type"] for r in rules.values()} == {"query", "threshold", "eql"}
+    assert {r["type"] for r in rules.values()} == {"query", "threshold", "eql", "esql"}
 
 
 def test_tls_is_verified_unless_given_the_ca(tmp_path: Path, lock_file: Path) -> None:
@@ -520,3 +522,48 @@ def test_library_dry_run_sends_no_writes(
     )
     assert result.report is None and result.plan.counts()["add"] == len(pack)
     assert fake.writes() == [] and {r.method for r in fake.requests} == {"GET"}
+
+
+# ---- every rule reaches Kibana -----------------------------------------------------------------
+
+
+def test_every_rule_of_the_pack_is_a_kibana_rule(pack: dict[str, dict]) -> None:
+    """44/44: the unordered temporal correlations too (as ES|QL), with their approximation noted."""
+    from strascico.check.queries import esql_syntax_error
+
+    files = load_pack([RULES])
+    assert len(pack) == sum(len(f.rules) for f in files) == 44
+    temporal = [b for b in pack.values() if b["name"].startswith("Reported Foreign Number Also")]
+    assert len(temporal) == 2 and {b["type"] for b in temporal} == {"esql"}
+    for body in temporal:
+        assert esql_syntax_error(body["query"]) is None
+        assert body["from"] == "now-1209600s" and "index" not in body
+        assert "How this Kibana rule departs from the Sigma rule" in body["note"]
+        # one flag per base rule, restricted to that rule's own index, and alert only when all matched
+        assert '_index like "strascico-user_report-*" and (event.action.lower=="contact-reported"' in body["query"]
+        assert body["query"].endswith("| where strascico_rule_0 == 1 and strascico_rule_1 == 1")
+        problems = contract.validate({**body, "version": 1}, contract.rule_schema("esql"))
+        assert problems == [] and contract.extra_problems(body) == []
+
+
+def test_a_rule_kibana_cannot_take_is_one_line_in_the_dry_run_and_in_json(
+        fake: FakeKibana, tmp_path: Path) -> None:
+    import yaml
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    shutil.copy(RULES / "flood" / "user_report_foreign_contact.yml", rules / "base.yml")
+    corr = yaml.safe_load((RULES / "correlation" / "corr_flood_user_report_surge.yml").read_text())
+    corr["correlation"]["condition"] = {"lt": 2}  # no Kibana form
+    (rules / "corr.yml").write_text(yaml.safe_dump(corr))
+    lock = tmp_path / "lock.json"
+    write_lock(lock, updated_lock({}, pack_rules(load_pack([rules]), site={}).bodies))
+    full_env = {**NO_ENV, "KIBANA_URL": fake.url, "KIBANA_API_KEY": API_KEY}
+    text = run_cli("deploy", "kibana", str(rules), "--lock", str(lock), "--dry-run", env=full_env)
+    skipped = [line for line in text.stderr.splitlines() if line.endswith("(not deployed)")]
+    assert skipped == [f"{rules / 'corr.yml'}: not expressible exactly: operator lt has no threshold form "
+                       "(only gte/gt) (not deployed)"], text.stderr
+    as_json = run_cli("deploy", "kibana", str(rules), "--lock", str(lock), "--dry-run", "--json",
+                      env=full_env)
+    assert json.loads(as_json.stdout)["skipped"] == [skipped[0].removesuffix(" (not deployed)")]
+    assert fake.writes() == []

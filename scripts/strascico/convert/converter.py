@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from sigma.correlations import SigmaCorrelationRule
 from sigma.exceptions import SigmaError
 from sigma.pipelines.strascico import strascico_pipeline
 from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 
-from sigma.backends.strascico import StrascicoEqlBackend
+from sigma.backends.strascico import StrascicoEqlBackend, StrascicoESQLBackend
 from sigma.backends.strascico.correlation import CorrelationNotSupported
 from sigma.backends.strascico.correlation_targets import elastalert_correlation, kibana_correlation
 
@@ -58,7 +58,8 @@ class Converter:
         }
         self._files = files
         self._plans: PlanBuilder | None = None
-        self._eql = StrascicoEqlBackend(processing_pipeline=strascico_pipeline(index_prefix, site))
+        self._site = site
+        self._condition_backends: dict[str, Any] = {}  # EQL/ES|QL, for correlations only
 
     @property
     def plans(self) -> PlanBuilder | None:
@@ -70,11 +71,23 @@ class Converter:
             self._plans = PlanBuilder(self._files)
         return self._plans
 
-    def _eql_condition(self, rule_id: str) -> str:
+    def _condition(self, backend_class: type, rule_id: str) -> str:
+        """A base rule's query in another language, for a correlation's rendering."""
+        name = backend_class.__name__
+        if name not in self._condition_backends:
+            self._condition_backends[name] = backend_class(
+                processing_pipeline=strascico_pipeline(self.index_prefix, self._site))
         base = self.plans.collection[rule_id]  # type: ignore[union-attr]
         working = copy.deepcopy(base)
         working._backreferences, working._output = [], True
-        return str(self._eql.convert_rule(working)[0]).removeprefix("any where ")
+        return str(self._condition_backends[name].convert_rule(working)[0])
+
+    def _eql_condition(self, rule_id: str) -> str:
+        return self._condition(StrascicoEqlBackend, rule_id).removeprefix("any where ")
+
+    def _esql_condition(self, rule_id: str) -> str:
+        query = self._condition(StrascicoESQLBackend, rule_id)  # `from ... metadata ... | where <condition>`
+        return query.split(" | where ", 1)[1]
 
     def _convert_correlation(self, result: Conversion) -> Conversion:
         render = CORRELATION_RENDERERS.get(result.target.name)
@@ -95,6 +108,9 @@ class Converter:
                      consume: bool = False) -> Conversion:
         """`consume=True`: convert the rule itself, not a copy (it is rewritten; the caller drops it)."""
         result = Conversion(rule_file, rule, target)
+        if rule.id is None and target.name == "kibana":
+            result.error = "the rule has no id: a Kibana rule's rule_id is the Sigma id"
+            return result
         if isinstance(rule, SigmaCorrelationRule):
             return self._convert_correlation(result)
         # pySigma's pipelines rewrite the rule in place; every target gets its own copy.
@@ -106,6 +122,9 @@ class Converter:
             return result
         except NotImplementedError as exc:
             result.error = f"not supported by the {target.name} backend: {exc}"
+            return result
+        except Exception as exc:  # noqa: BLE001 - whatever one rule trips in pySigma must not end the run
+            result.error = f"the {target.name} backend failed on this rule: {type(exc).__name__}: {exc}"
             return result
         if len(outputs) != 1:
             result.error = f"expected one query, the backend produced {len(outputs)}"
@@ -125,7 +144,8 @@ class Converter:
 
 
 CORRELATION_RENDERERS = {
-    "kibana": lambda conv, rule, plan: kibana_correlation(rule, plan, conv.index_prefix, conv._eql_condition),
+    "kibana": lambda conv, rule, plan: kibana_correlation(rule, plan, conv.index_prefix, conv._eql_condition,
+                                                          conv._esql_condition),
     "elastalert": lambda conv, rule, plan: elastalert_correlation(rule, plan, conv.index_prefix),
 }
 

@@ -4,6 +4,9 @@ Only what keeps Sigma's meaning, or says plainly how it departs from it:
 - Kibana threshold rules count over the lookback of each run, so windows slide in steps of
   the rule interval (an approximation, reported); they only know ">=".
 - Kibana EQL sequences express temporal_ordered (ordered, within maxspan).
+- An unordered temporal has no EQL form (a sequence is ordered; one per order would make two
+  Kibana rules of one Sigma rule): it becomes an ES|QL rule that flags, per group, which base
+  rules matched over the lookback and alerts when all did — the threshold rules' approximation.
 - ElastAlert2 frequency/cardinality rules slide their window per event, like Sigma, for
   ">=" (frequency) and "more than" (cardinality).
 """
@@ -66,16 +69,63 @@ def _lucene_union(plan: CorrelationPlan) -> str:
     return queries[0] if len(queries) == 1 else " OR ".join(f"({q})" for q in queries)
 
 
+def _esql_temporal(plan: CorrelationPlan, prefix: str, esql_of: Callable[[str], str]) -> str:
+    """`from <indices> | eval matched_<n> per base rule | stats max by group | where all matched`."""
+    flags = [f"strascico_rule_{n}" for n in range(len(plan.bases))]
+    matched = ", ".join(
+        f'{flag} = case(_index like "{index_pattern(base.category, prefix)}" and ({esql_of(base.rule_id)}), 1, 0)'
+        for flag, base in zip(flags, plan.bases))
+    same = len({base.group_fields for base in plan.bases}) == 1
+    if same:
+        groups = list(plan.bases[0].group_fields)
+        regroup = ""
+    else:  # aliases: each rule names the group with its own field
+        groups = [f"strascico_group_{i}" for i in range(len(plan.group_by))]
+        regroup = " | eval " + ", ".join(
+            f"{group} = case({', '.join(f'{flag} == 1, {base.group_fields[i]}' for flag, base in zip(flags, plan.bases))})"
+            for i, group in enumerate(groups))
+    if not groups:
+        raise CorrelationNotSupported("temporal without group-by has no ES|QL rule form here")
+    return (f"from {','.join(_indices(plan, prefix))} metadata _index"
+            f" | eval {matched}"
+            f" | where {' or '.join(f'{flag} == 1' for flag in flags)}{regroup}"
+            f" | where {' and '.join(f'{group} is not null' for group in groups)}"
+            f" | stats {', '.join(f'{flag} = max({flag})' for flag in flags)},"
+            f" strascico_events = count(*), strascico_first = min(@timestamp), strascico_last = max(@timestamp)"
+            f" by {', '.join(groups)}"
+            f" | where {' and '.join(f'{flag} == 1' for flag in flags)}")
+
+
 def kibana_correlation(rule: SigmaCorrelationRule, plan: CorrelationPlan, prefix: str,
-                       eql_of: Callable[[str], str]) -> tuple[dict, str]:
-    """(Kibana rule, note on exactness) — raises CorrelationNotSupported when not expressible."""
+                       eql_of: Callable[[str], str], esql_of: Callable[[str], str]) -> tuple[dict, str]:
+    """(Kibana rule, note on exactness) — raises CorrelationNotSupported when not expressible.
+
+    An approximation is also written into the rule's investigation note, where the analyst
+    who triages its alert reads it.
+    """
+    body, note = _kibana_correlation(rule, plan, prefix, eql_of, esql_of)
+    if note.startswith("approximate"):
+        body["note"] += f"\n### How this Kibana rule departs from the Sigma rule\n{note[0].upper()}{note[1:]}.\n"
+    return body, note
+
+
+def _kibana_correlation(rule: SigmaCorrelationRule, plan: CorrelationPlan, prefix: str,
+                        eql_of: Callable[[str], str], esql_of: Callable[[str], str]) -> tuple[dict, str]:
     lookback = f"{plan.timespan_s}s"
     if plan.type == "temporal_ordered":
         query = _eql_sequence(plan, eql_of)
         body = kibana_rule(rule, query, "eql", _indices(plan, prefix), lookback=lookback)
         return body, "exact: EQL sequence (ordered, within maxspan); syntax-checked offline, not executed here"
+    if plan.type == "temporal":
+        query = _esql_temporal(plan, prefix, esql_of)
+        body = kibana_rule(rule, query, "esql", None, interval=f"{KIBANA_INTERVAL_S}s", lookback=lookback)
+        return body, (f"approximate: an ES|QL rule that alerts when every rule matched in the group over each "
+                      f"run's last {plan.timespan_s}s, so its window slides in {KIBANA_INTERVAL_S}s steps "
+                      f"(matches further apart than timespan - {KIBANA_INTERVAL_S}s can be missed), and a "
+                      "NOT on a missing field is false in ES|QL; syntax-checked offline, not executed here. "
+                      "`strascico hunt` evaluates it exactly")
     if plan.type not in ("event_count", "value_count"):
-        raise CorrelationNotSupported(f"{plan.type} has no Kibana rule form (EQL sequences are ordered)")
+        raise CorrelationNotSupported(f"{plan.type} has no Kibana rule form")
     minimum = _min_count(plan)
     body = kibana_rule(rule, _lucene_union(plan), "lucene", _indices(plan, prefix),
                        interval=f"{KIBANA_INTERVAL_S}s", lookback=lookback)

@@ -68,6 +68,7 @@ def _kibana_json(
             }
             for i in result.plan.items
         ],
+        "skipped": list(result.skipped),  # "<path>: <why>", one per rule Kibana cannot take
         "report": result.report.to_dict() if result.report else None,
         "report_file": str(report_path) if report_path else None,
     }
