@@ -81,10 +81,10 @@ def test_rejects_are_kept_counted_and_fail_the_run(tmp_path: Path) -> None:
                      "--rejects", str(rejects), "--json")
     assert result.returncode == 1
     summary = json.loads(result.stdout)
-    assert (summary["read"], summary["stored"], summary["rejected"]) == (9, 7, 2)
+    assert (summary["read"], summary["stored"], summary["rejected"]) == (13, 11, 2)
     kept = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert [(r["line"], r["reason"]) for r in kept] == [
-        (7, "bad value: unknown disposition 'WEIRD'"), (8, "unterminated quoted field (truncated line?)")]
+        (11, "bad value: unknown disposition 'WEIRD'"), (12, "unterminated quoted field (truncated line?)")]
     assert kept[0]["raw"].startswith('"","0039021234567"')
 
 
@@ -96,7 +96,7 @@ def test_stdin_and_stdout(tmp_path: Path) -> None:
                              "--allow-rejects", "--rejects", str(tmp_path / "r.ndjson")],
                             input=ASTERISK.read_bytes(), capture_output=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0
-    assert len(result.stdout.decode().splitlines()) == 7
+    assert len(result.stdout.decode().splitlines()) == 11
 
 
 def test_ingest_into_the_real_node_counts_and_deduplicates(es_url: str, es_client: Elasticsearch,
@@ -108,9 +108,9 @@ def test_ingest_into_the_real_node_counts_and_deduplicates(es_url: str, es_clien
         first = json.loads(run_cli(*args).stdout)
         second = json.loads(run_cli(*args).stdout)
         es_client.indices.refresh(index=f"{prefix}-*")
-        assert (first["stored"], first["duplicates"]) == (7, 0)
-        assert (second["stored"], second["duplicates"]) == (0, 7)  # same records, same ids
-        assert es_client.count(index=f"{prefix}-telephony-asterisk-cdr-csv")["count"] == 7
+        assert (first["stored"], first["duplicates"]) == (11, 0)
+        assert (second["stored"], second["duplicates"]) == (0, 11)  # same records, same ids
+        assert es_client.count(index=f"{prefix}-telephony-asterisk-cdr-csv")["count"] == 11
     finally:
         ScratchPrefix(es_client, prefix).remove()
 

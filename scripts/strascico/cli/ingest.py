@@ -14,7 +14,7 @@ from ..deploy.templates import apply_templates, plan_templates
 from ..errors import ExitCode
 from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
-from ..ingest.context import blocked_ranges
+from ..ingest.context import blocked_ranges, service_numbers
 from ..ingest.formats.reports import DEFAULT_TEXT_MAX, ReportFormat, report_options
 from ..ingest.parallel import default_jobs, write_events
 from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events
@@ -41,6 +41,10 @@ from .output import print_json
 @click.option("--blocklist", "blocklist_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Numbers the organization blocked (CSV with a number column); sets "
                    "telephony.caller.range_blocked on contacts from their ranges.")
+@click.option("--service-numbers", "service_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="The site's public service lines (toll-free numbers, queue and IVR DIDs; CSV with a number "
+                   "column or one per line): calls to them get telephony.callee.kind=service, and the flood "
+                   "rules, which count contacts with people, leave them out.")
 @click.option("--mapping", "mapping",
               help="report-csv/report-json: column mapping, a YAML file or a shipped name (microsoft-forms, "
                    "google-forms, helpdesk-tickets); default: the shipped one that fits the header. docs/reports.md")
@@ -57,7 +61,7 @@ from .output import print_json
                    "be cut safely, standard input and indexing run in one process.")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
-           key_file: Path | None, blocklist_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
+           key_file: Path | None, blocklist_path: Path | None, service_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
            rejects_path: Path | None,
            allow_rejects: bool,
            as_json: bool, jobs: int) -> int:
@@ -93,6 +97,9 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     if blocklist_path is not None:
         ctx.blocked_ranges, unusable = blocked_ranges(blocklist_path.read_text(encoding="utf-8-sig"), ctx.phones)
         click.echo(f"blocklist: {len(ctx.blocked_ranges)} ranges, {unusable} unusable rows", err=True)
+    if service_path is not None:
+        ctx.service_numbers, unusable = service_numbers(service_path.read_text(encoding="utf-8-sig"), ctx.phones)
+        click.echo(f"service numbers: {len(ctx.service_numbers)}, {unusable} unusable rows", err=True)
     fmt_class = format_class(format_name)
     if issubclass(fmt_class, ReportFormat):  # reporters are hashed with the watchlist key
         fmt = fmt_class(ctx, report_options(mapping, key_file, text_max))

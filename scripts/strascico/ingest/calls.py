@@ -17,6 +17,8 @@ ACTIONS = {
     "blocked": "call-blocked",
 }
 _EXTENSION = re.compile(r"^\d{2,6}$")
+# telephony.callee.kind: every value but "person" is a public entry point, not someone's own line
+ENTRY_POINTS = ("service", "queue", "ivr", "hunt_group")
 
 
 def is_extension(value: str | None) -> bool:
@@ -60,3 +62,14 @@ def sip_disposition(code: int) -> str | None:
     if code in special:
         return special[code]
     return "failed" if 300 <= code < 700 else None
+
+
+def put_callee_kind(event: dict[str, Any], hint: str | None = None) -> None:
+    """telephony.callee.kind: the export's own hint (queue, ivr, hunt_group) first, then a service
+    number of the site file (set by the context when the callee was normalized), else `person`
+    when the call names a callee at all."""
+    if hint is not None:
+        event["telephony.callee.kind"] = hint
+    elif "telephony.callee.kind" not in event and (
+            "telephony.callee.number_original" in event or "telephony.callee.extension" in event):
+        event["telephony.callee.kind"] = "person"

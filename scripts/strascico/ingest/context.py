@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from ..watchlist import Watchlist
 from .model import IngestStats
-from .phones import PHONE_FIELDS, PhoneNormalizer
+from .phones import PHONE_FIELDS, PhoneInfo, PhoneNormalizer
 
 
 @dataclass
@@ -26,6 +26,7 @@ class IngestContext:
     watchlist: Watchlist | None = None
     keep_text: bool = True
     blocked_ranges: frozenset[str] = frozenset()  # ranges of numbers the organization blocked
+    service_numbers: frozenset[str] = frozenset()  # E.164 of public service lines (site file)
     stats: IngestStats = field(default_factory=IngestStats)
 
     def __post_init__(self) -> None:
@@ -54,8 +55,11 @@ class IngestContext:
             self.stats.unparsed_numbers += 1
             return
         event[keys[1]], event[keys[2]], event[keys[3]], event[keys[4]], event[keys[5]] = info
-        if prefix == "telephony.callee" and self.watchlist is not None:
-            event["telephony.callee.exposed"] = self.watchlist.contains(info.e164)
+        if prefix == "telephony.callee":
+            if self.watchlist is not None:
+                event["telephony.callee.exposed"] = self.watchlist.contains(info.e164)
+            if info.e164 in self.service_numbers:
+                event["telephony.callee.kind"] = "service"
         if prefix == "telephony.caller" and self.blocked_ranges:
             event["telephony.caller.range_blocked"] = info.range in self.blocked_ranges
 
@@ -100,16 +104,16 @@ def _number_keys(prefix: str) -> tuple[str, ...]:
     return keys
 
 
-def blocked_ranges(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[str], int]:
-    """Ranges of the numbers in a blocklist: a CSV with a `number` (or `numero`) column, or one
-    number per line. Unparseable rows are counted, not fatal."""
+def _listed_numbers(text: str, normalizer: PhoneNormalizer) -> tuple[list[PhoneInfo], int]:
+    """The numbers of a site list: a CSV with a `number` (or `numero`, `phone`) column, or one
+    number per line; `#` comments. Unparseable rows are counted, not fatal."""
     rows = list(csv.reader(io.StringIO(text)))
     column = 0
     if rows and any(c.strip().lower() in ("number", "numero", "phone") for c in rows[0]):
         header = [c.strip().lower() for c in rows[0]]
         column = next(i for i, c in enumerate(header) if c in ("number", "numero", "phone"))
         rows = rows[1:]
-    ranges, unusable = set(), 0
+    numbers, unusable = [], 0
     for row in rows:
         cell = row[column].strip() if len(row) > column else ""
         if not cell or cell.startswith("#"):
@@ -118,8 +122,20 @@ def blocked_ranges(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[st
         if info is None:
             unusable += 1
         else:
-            ranges.add(info.range)
-    return frozenset(ranges), unusable
+            numbers.append(info)
+    return numbers, unusable
+
+
+def blocked_ranges(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[str], int]:
+    """Ranges of the numbers in a blocklist (format: _listed_numbers)."""
+    numbers, unusable = _listed_numbers(text, normalizer)
+    return frozenset(info.range for info in numbers), unusable
+
+
+def service_numbers(text: str, normalizer: PhoneNormalizer) -> tuple[frozenset[str], int]:
+    """E.164 of the site's public service lines: toll-free numbers, queues' and IVRs' DIDs."""
+    numbers, unusable = _listed_numbers(text, normalizer)
+    return frozenset(info.e164 for info in numbers), unusable
 
 
 _LOCAL_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")

@@ -6,6 +6,10 @@ PBX's local time (--tz); `answer` is empty for unanswered calls. Ring time is an
 when answered, else duration (the whole attempt rang); talk time is billsec.
 Direction comes from the dialplan context: from-trunk/from-pstn/from-external (inbound),
 from-internal to a non-extension (outbound), extension to extension (internal).
+What the call reached (telephony.callee.kind): lastapp Queue or a queue context (FreePBX
+`ext-queues`) → queue, and the agent whose channel answered (dstchannel `SIP/1234-…`) becomes
+telephony.callee.extension; an IVR context (`ivr-*`) or an IVR application (BackGround, Read,
+WaitExten, Playback) → ivr; a ring-group context (`ext-group`) → hunt_group; else person.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from typing import BinaryIO, Iterator
 
 from ..base import Format
-from ..calls import is_extension, put_call
+from ..calls import is_extension, put_call, put_callee_kind
 from ..clock import LocalClock, Stamp
 from ..context import event_id
 from ..model import BAD_VALUE, Event, Reject
@@ -25,6 +29,8 @@ COLUMNS = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchann
 DISPOSITIONS = {"ANSWERED": "answered", "NO ANSWER": "no_answer", "BUSY": "busy", "FAILED": "failed",
                 "CONGESTION": "failed"}
 INBOUND_CONTEXTS = ("from-trunk", "from-pstn", "from-external", "from-did", "ext-did")
+IVR_APPS = frozenset({"background", "read", "waitexten", "playback"})
+_AGENT_CHANNEL = re.compile(r"^(?:PJSIP|SIP|IAX2|Local)/(\d{2,6})[-@]")
 _CLID_NAME = re.compile(r'^\s*"?([^"<]*?)"?\s*<[^>]*>\s*$')
 
 
@@ -79,6 +85,10 @@ class AsteriskCdrCsv(Format):
         put_call(event, disposition, ring, billsec, direction)
         if dst_extension:
             event["telephony.callee.extension"] = dst
+        kind = _entry_point(dcontext, fields[7])
+        if kind == "queue" and disposition == "answered" and (agent := _AGENT_CHANNEL.match(fields[6])):
+            event["telephony.callee.extension"] = agent.group(1)  # the person who took the queue call
+        put_callee_kind(event, kind)
         if len(fields) > 16 and fields[16]:
             event["telephony.call.id"] = fields[16]
         if (name := _CLID_NAME.match(clid or "")) and name.group(1).strip():
@@ -89,6 +99,18 @@ class AsteriskCdrCsv(Format):
 def _stamp(clock: LocalClock, text: str) -> Stamp | None:
     text = text.strip()
     return clock.stamp(text) if text else None
+
+
+def _entry_point(dcontext: str, lastapp: str) -> str | None:
+    """queue / ivr / hunt_group from the dialplan's own words; None for a person's line."""
+    context, app = dcontext.lower(), lastapp.strip().lower()
+    if app == "queue" or "queue" in context:
+        return "queue"
+    if context.startswith("ivr") or app in IVR_APPS:
+        return "ivr"
+    if context.startswith(("ext-group", "ringgroup")) or "hunt" in context:
+        return "hunt_group"
+    return None
 
 
 def _direction(dcontext: str, src_extension: bool, dst_extension: bool) -> str:

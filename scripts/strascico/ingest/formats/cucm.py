@@ -11,7 +11,9 @@ numbers are extensions. Devices tell who is inside: SEP/CSF/BOT/TCT/TAB… devic
 organization's phones and Jabber clients, anything else (trunks, gateways) is outside; without
 device names the extension rule decides. Direction: inside → inside internal, inside → outside
 outbound, else inbound. user.name is the login user of the employee contacted (the callee's,
-or the caller's on outbound calls).
+or the caller's on outbound calls). A call through a hunt pilot (huntPilotDN set) reached a
+hunt group (telephony.callee.kind); the member who answered (finalCalledPartyNumber) becomes
+telephony.callee.extension.
 
 Disposition: answered when dateTimeConnect is set. Otherwise the Q.850 cause (destCause_value,
 or origCause_value when the destination gave none): 16/31 normal clearing before connect means
@@ -29,7 +31,7 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
-from ..calls import call_fields, is_extension
+from ..calls import call_fields, is_extension, put_callee_kind
 from ..context import event_id
 from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import csv_records, decoded_lines
@@ -100,6 +102,11 @@ class CiscoCucmCdr(Format):
             event["telephony.caller.extension"] = caller
         if is_extension(callee):
             event["telephony.callee.extension"] = callee
+        hunt = (row.get("huntPilotDN") or "").strip()
+        final = (row.get("finalCalledPartyNumber") or "").strip()
+        if hunt and disposition == "answered" and is_extension(final):
+            event["telephony.callee.extension"] = final  # the hunt-list member who answered
+        put_callee_kind(event, "hunt_group" if hunt else None)
         event.update(call_fields(disposition, ring.total_seconds(), float(row["duration"] or 0), direction))
         if row.get("globalCallID_callId"):
             event["telephony.call.id"] = row["globalCallID_callId"]

@@ -18,6 +18,8 @@ duration; talk time is billsec.
 Direction from the dialplan context: public → inbound; default (registered users) → outbound, or
 internal when the destination is an extension; any other context (e.g. a FusionPBX domain) is
 judged by the caller: an extension calls out (or internally), anything else is inbound.
+The default template carries no queue or IVR field: a context named for one (`*ivr*`,
+`*queue*`, `callcenter`) gives telephony.callee.kind, the site file --service-numbers the rest.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 from typing import Any, BinaryIO, Iterator
 
 from ..base import LineFormat
-from ..calls import is_extension, put_call
+from ..calls import is_extension, put_call, put_callee_kind
 from ..clock import LocalClock, Stamp
 from ..context import event_id
 from ..model import BAD_VALUE, Event, Reject
@@ -101,6 +103,7 @@ class FreeswitchCdrCsv(LineFormat):
         if callee_extension:
             event["telephony.callee.extension"] = callee
         put_call(event, disposition, ring, talk, _direction(context, caller_extension, callee_extension))
+        put_callee_kind(event, _entry_point(context))
         if uuid:
             event["telephony.call.id"] = uuid
         if name and name != caller:  # FreeSWITCH copies the number into the name when there is none
@@ -120,6 +123,15 @@ def split_quoted(text: str) -> list[str] | None:
     if len(line) < 2 or line[0] != '"' or line[-1] != '"':
         return None
     return _SEPARATOR.split(line[1:-1])
+
+
+def _entry_point(context: str) -> str | None:
+    lowered = context.lower()
+    if "ivr" in lowered:
+        return "ivr"
+    if "queue" in lowered or "callcenter" in lowered:
+        return "queue"
+    return None
 
 
 def _direction(context: str, caller_extension: bool, callee_extension: bool) -> str:

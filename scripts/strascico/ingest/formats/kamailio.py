@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
-from ..calls import call_fields, is_extension, sip_disposition
+from ..calls import call_fields, is_extension, put_callee_kind, sip_disposition
 from ..context import event_id
 from ..model import BAD_VALUE, Event, Reject, Skip
 from ..reading import decoded_lines
@@ -107,6 +107,7 @@ class KamailioAcc(Format):
         if account:
             event["user.name"] = account
         event.update(call_fields(disposition, None, None, direction))
+        put_callee_kind(event)
         event["telephony.call.sip_code"] = int(pairs["code"])
         event["telephony.call.id"] = pairs["call_id"]
         if _is_ip(pairs.get("src_ip", "")):

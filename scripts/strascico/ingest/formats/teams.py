@@ -14,7 +14,8 @@ userId → user.id: the employee on either side.
 PSTN (Calling Plan) rows: direction from callType (user_in, conf_in, ucap_in → inbound;
 user_out*, conf_out, ucap_out, emergency → outbound); the log has no failure code, only the
 connected duration: > 0 answered, 0 failed (did not connect, reason unknown); talk = duration,
-ring unset. telephony.call.id = callId.
+ring unset. telephony.call.id = callId. A ucap_* callType is a call to a Teams auto attendant or
+call queue (a resource account): telephony.callee.kind service.
 Direct Routing rows: callType ByotIn* inbound, ByotOut* outbound; successfulCall → answered,
 else finalSipCode gives the disposition (as for Kamailio: 486/600 busy, 487 cancelled, 603
 rejected, 408/480 no_answer, other ≥ 300 failed) and telephony.call.sip_code; @timestamp =
@@ -31,7 +32,7 @@ from datetime import datetime
 from typing import Any, BinaryIO, Iterator
 
 from ..base import Format
-from ..calls import call_fields, sip_disposition
+from ..calls import call_fields, put_callee_kind, sip_disposition
 from ..context import event_id
 from ..model import BAD_VALUE, Event, Reject
 from ..reading import json_objects
@@ -92,6 +93,7 @@ class TeamsPstnJson(Format):
         self._parties(event, row.get("callerNumber"), row.get("calleeNumber"))
         talk = float(row.get("duration") or 0)
         event.update(call_fields("answered" if talk > 0 else "failed", None, talk, direction))
+        put_callee_kind(event, "service" if str(row.get("callType") or "").lower().startswith("ucap") else None)
         if row.get("callId") or row.get("id"):
             event["telephony.call.id"] = str(row.get("callId") or row["id"])
         return event
@@ -113,6 +115,7 @@ class TeamsPstnJson(Format):
         self._parties(event, row.get("callerNumber"), row.get("calleeNumber"))
         ring = (ring_end - when).total_seconds() if ring_end and when else None
         event.update(call_fields(disposition, ring, float(row.get("duration") or 0), direction))
+        put_callee_kind(event)
         if code:  # Graph writes 0 for calls that ended normally with a BYE
             event["telephony.call.sip_code"] = code
         if row.get("correlationId") or row.get("id"):
