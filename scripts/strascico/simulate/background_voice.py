@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from .clock import is_weekend
-from .numbering import CONTACT_CENTRE_DID, PENSIONER_BLOCKS, italian_contact
+from .clock import is_weekend, local_ts
+from .numbering import CITIZEN_ABROAD_BLOCKS, CONTACT_CENTRE_DID, italian_contact
 from .records import NEGATIVE, Call
-from .world import World, amount, at_hours
+from .world import World, at_hours
 
 FAMILY_NEGATIVE = NEGATIVE + "family-abroad-call"
-PENSIONER_NEGATIVE = NEGATIVE + "pensioner-abroad-call"
+CITIZEN_NEGATIVE = NEGATIVE + "citizen-abroad-call"
+# calls a day per employee (the line's size follows the company's), weekend share, abandoned share
+CITIZENS_ABROAD = {"per_employee": 0.01, "weekend": 0.3, "abandoned": 0.3}
 
 
 def voice_day(world: World, day: date) -> list[Call]:
@@ -46,7 +48,7 @@ def voice_day(world: World, day: date) -> list[Call]:
         calls.append(Call(at_hours(day, rng, 7.5, 21.5), "fmc", italian_contact(rng), staff.mobile, "inbound",
                           disposition, ring[disposition], rng.randint(20, 600) if disposition == "answered" else 0))
     calls += _family_abroad(world, day)
-    calls += _pensioners_abroad(world, day, weekend)
+    calls += _citizens_abroad(world, day, weekend)
     return calls
 
 
@@ -68,16 +70,21 @@ def _family_abroad(world: World, day: date) -> list[Call]:
     return calls
 
 
-def _pensioners_abroad(world: World, day: date, weekend: bool) -> list[Call]:
-    """Italians abroad calling the service number: at most one a day, so no 24-hour window holds more
-    than two foreign numbers for the service number (the per-employee correlation needs four)."""
-    rng = world.rng("pensioners", day)
-    if weekend:
-        return []
+def _citizens_abroad(world: World, day: date, weekend: bool) -> list[Call]:
+    """Citizens abroad calling the toll-free number in their own daytime (so at any Italian hour),
+    many giving up within seconds in the queue: the switchboard traffic the flood rules must not
+    count as contact with a person. Rates are the scenario's own parameters (CITIZENS_ABROAD)."""
+    rng = world.rng("citizens-abroad", day)
     calls = []
-    for _ in range(amount(0.8 * min(1.0, 4 * world.preset.activity), rng)):
-        block = rng.choice(PENSIONER_BLOCKS)
-        calls.append(Call(at_hours(day, rng, 9, 17), "pbx", block.number(rng.randrange(100)), CONTACT_CENTRE_DID,
-                          "inbound", "answered", rng.randint(10, 60), rng.randint(200, 900),
-                          tag=PENSIONER_NEGATIVE, agent=rng.choice(world.operators).extension))
+    for _ in range(world.volume(CITIZENS_ABROAD["per_employee"], rng, CITIZENS_ABROAD["weekend"] if weekend else 1.0)):
+        block, offset = rng.choice(CITIZEN_ABROAD_BLOCKS)
+        their_hour = rng.uniform(8, 21)
+        at = local_ts(day, ((their_hour - offset) % 24) * 3600)
+        caller = block.number(rng.randrange(100))
+        if rng.random() < CITIZENS_ABROAD["abandoned"]:  # hung up in the queue's welcome message
+            calls.append(Call(at, "pbx", caller, CONTACT_CENTRE_DID, "inbound", rng.choice(("no_answer", "cancelled")),
+                              rng.randint(1, 10), 0, tag=CITIZEN_NEGATIVE))
+        else:
+            calls.append(Call(at, "pbx", caller, CONTACT_CENTRE_DID, "inbound", "answered", rng.randint(10, 120),
+                              rng.randint(120, 900), tag=CITIZEN_NEGATIVE, agent=rng.choice(world.operators).extension))
     return calls

@@ -8,13 +8,14 @@ from typing import Callable
 
 from .clock import local_ts
 from .flood_state import BlockEntry, FloodState, spread
-from .numbering import FLOOD_BLOCKS
+from .numbering import CONTACT_CENTRE_DID, FLOOD_BLOCKS
 from .population import Employee
 from .records import Call
 from .world import amount, at_hours
 
 WANGIRI, CALLBACK, ROBOCALL, NIGHT = "flood-wangiri", "flood-callback", "flood-robocall", "flood-night-calls"
 IRSF, RANDOM, ROTATION = "flood-wangiri-irsf", "flood-random-dialling", "flood-rotation-after-block"
+SWITCHBOARD = "flood-switchboard"
 ROBOCALL_NAMES = ("HR Recruitment", "Offerta Lavoro", "Selezione Personale", "Career Team")
 NIGHT_SECONDS = 9 * 3600  # 22:00-24:00 and 00:00-07:00
 Shape = Callable[[random.Random], tuple[str, int, int, str]]  # → disposition, ring, talk, caller name
@@ -69,7 +70,17 @@ def voice_flood_day(state: FloodState, day: date, d: int) -> list[Call]:
     if d % 3 == 0:
         for victim in rng.sample(state.exposed, max(1, amount(cohort * 0.002 * scale, rng))):
             calls += _rotation(state, rng, day, victim)
+    if d % 2 == 0:
+        calls += _switchboard(state, rng, day)
     return calls
+
+
+def _switchboard(state: FloodState, rng: random.Random, day: date) -> list[Call]:
+    """The dialler also works through the company's public number: one-ring calls into the queue."""
+    number = state.next_number("ng-d")
+    t = at_hours(day, rng, 0, 23)
+    return [Call(t + k * rng.randint(60, 600), "pbx", number, CONTACT_CENTRE_DID, "inbound", "cancelled",
+                 rng.randint(1, 3), 0, "", SWITCHBOARD) for k in range(rng.randint(2, 4))]
 
 
 def _night(state: FloodState, rng: random.Random, day: date, numbers: int) -> list[Call]:

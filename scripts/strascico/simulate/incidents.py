@@ -16,6 +16,7 @@ from .world import World
 
 # Rules that match every event of a kind by design, to feed correlations (rules/correlation/, level low).
 BUILDING_BLOCKS = ("db_select_on_applicant_archive", "messaging_inbound_foreign_message",
+                   "telephony_service_line_abandoned_foreign",
                    "telephony_inbound_foreign_call", "web_applicant_record_request")
 IN_CALL, IN_MSG = "telephony_inbound_foreign_call", "messaging_inbound_foreign_message"
 EXPOSED_CALL, EXPOSED_MSG = "telephony_exposed_cohort_foreign_contact", "messaging_exposed_cohort_foreign_contact"
@@ -127,6 +128,9 @@ def flood_incidents(world: World, outsiders: int) -> list[Incident]:
                  (IN_CALL, "telephony_wangiri_one_ring_foreign", "telephony_premium_rate_or_irsf_caller",
                   EXPOSED_CALL, CALLER_MANY),
                  _range("tn-a"), "One-ring bursts from a Tunisian range (an IRSF destination) every week."),
+        Incident(fv.SWITCHBOARD, "flood", "switchboard", voice, ("telephony_service_line_abandoned_foreign",),
+                 _range("ng-d"), "The dialler rings the public service number too: one-ring calls abandoned in "
+                 "the queue, context for the hunt, never a flood alert (nobody's own line rang)."),
         Incident(fv.RANDOM, "flood", "random-dialling", voice, random_claims, _range("in-a"),
                  "Robocalls to employees outside the leaked cohort: the range is dialled, not the archive."),
         Incident(fv.ROTATION, "flood", "rotation-after-block", voice,
@@ -162,9 +166,11 @@ def negatives(world: World) -> list[Negative]:
                  (IN_CALL,)),
         Negative("family-abroad-message", ("messaging",), {"telephony.caller.number": relatives},
                  "The same relatives write on WhatsApp (no links, no job words).", (IN_MSG,)),
-        Negative("pensioner-abroad-call", ("telephony",),
+        Negative("citizen-abroad-call", ("telephony",),
                  {"telephony.caller.range": [b.prefix for b in PENSIONER_BLOCKS]},
-                 "Italians abroad call the toll-free number: at most one a day, answered, long.", (IN_CALL,)),
+                 "Citizens abroad (Switzerland to Bangladesh) call the toll-free number in their own daytime, "
+                 "at any Italian hour; three in ten hang up within seconds in the queue.",
+                 (IN_CALL, "telephony_service_line_abandoned_foreign")),
         Negative("delivery-sms-with-link", ("messaging",), {"telephony.caller.number_original": "CorriereX"},
                  "Courier SMS with a tracking link from an alphanumeric sender."),
         Negative("domestic-job-talk", ("messaging",), {"telephony.caller.number": list(JOB_TALK_SENDERS)},

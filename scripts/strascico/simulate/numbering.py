@@ -62,14 +62,25 @@ FLOOD_BLOCKS: dict[str, Block] = {
     "in-a": Block("+9198555123", "91", "IN"),
     "id-a": Block("+62812555012", "62", "ID"),
     "tn-a": Block("+216205551", "216", "TN"),
+    "ng-d": Block("+23480855543", "234", "NG"),  # rings the public service line too
 }
 
 # Hard negatives: relatives abroad and pensioners abroad, in blocks no campaign uses.
 FAMILY_BLOCKS = (Block("+23480555590", "234", "NG"), Block("+88018125559", "880", "BD"),
                  Block("+9232155590", "92", "PK"), Block("+9199555900", "91", "IN"),
                  Block("+62813555090", "62", "ID"))
-PENSIONER_BLOCKS = (Block("+414455512", "41", "CH"), Block("+49151555123", "49", "DE"),
-                    Block("+54911555012", "54", "AR"), Block("+120255501", "1", "US"))
+# Citizens abroad calling the public service line (pensioners, emigrants, families of
+# migrant workers), with their hours' offset from Italy: they call in their own daytime, which
+# is the Italian night for South Asia, Indonesia, Australia and the Americas' evening.
+CITIZEN_ABROAD_BLOCKS: tuple[tuple[Block, float], ...] = (
+    (Block("+414455512", "41", "CH"), 0), (Block("+49151555123", "49", "DE"), 0),
+    (Block("+54911555012", "54", "AR"), -4), (Block("+120255501", "1", "US"), -6),
+    (Block("+141555501", "1", "US"), -9), (Block("+551195555012", "55", "BR"), -4),
+    (Block("+614125550", "61", "AU"), 9), (Block("+23480755567", "234", "NG"), 0),
+    (Block("+88017155578", "880", "BD"), 5), (Block("+9234555570", "92", "PK"), 4),
+    (Block("+9198555800", "91", "IN"), 4.5), (Block("+62811555078", "62", "ID"), 6),
+)
+PENSIONER_BLOCKS = tuple(block for block, _ in CITIZEN_ABROAD_BLOCKS)  # every citizen-abroad block
 
 
 def national(e164: str) -> str:

@@ -32,7 +32,9 @@ class AsteriskWriter(Writer):
         tag = f"{self.rng.getrandbits(32):08x}"
         if call.direction == "inbound":
             context, channel = "from-trunk", f"SIP/trunk-{tag}"
-            app, data, dst_channel = "Queue", "assistenza,t", f"SIP/{call.agent or 'queue'}-{tag[::-1]}"
+            # the agent's channel when one answered; an abandoned queue call has none
+            app, data = "Queue", "assistenza,t"
+            dst_channel = f"SIP/{call.agent}-{tag[::-1]}" if answered and call.agent else ""
         else:
             context, channel = "from-internal", f"SIP/{call.caller}-{tag}"
             target = call.callee if call.direction == "internal" else f"trunk/{dst}"
