@@ -88,6 +88,8 @@ def demo(size: str, seed: int, out: Path, rules_dir: Path, es_url: str | None, c
     click.echo(f"recall {score['recall']:.0%} ({score['rule_recall']:.0%} of expected rule firings), "
                f"{score['alerts']} alerts, {score['false_alerts']} false, {score['building_block_alerts']} from "
                f"building-block rules on benign traffic; "
+               f"{score['false_medium_plus']} false medium+ = {score['false_per_1k_employees_week']:.2f} "
+               "per 1,000 employees per week; "
                f"flood victims {link['flood_victims']} ({link['in_exposed_cohort']} exposed); "
                f"report: {out / 'report.html'} ({time.monotonic() - started:.0f} s)", err=True)
     return ExitCode.OK if all(i["found"] for i in score["incidents"]) else ExitCode.FINDINGS

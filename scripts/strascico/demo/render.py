@@ -49,7 +49,9 @@ def render_html(data: dict[str, Any]) -> str:
     overview = (f"<p>{found} of {len(score['incidents'])} planted incidents found (recall {score['recall']:.0%}; "
                 f"{score['rule_recall']:.0%} of the expected rule firings). {score['alerts']} alerts: "
                 f"{score['false_alerts']} false, {score['building_block_alerts']} from building-block rules "
-                "that match every foreign contact by design (they feed the correlations).</p>"
+                "that match every foreign contact by design (they feed the correlations); "
+                f"{score['false_medium_plus']} false alerts at medium or above, "
+                f"{score['false_per_1k_employees_week']:.2f} per 1,000 employees per week.</p>"
                 f"<p>Flood victims: {link['flood_victims']} — {link['in_exposed_cohort']} in the exposed cohort, "
                 f"{link['not_in_cohort']} outside. The flood began "
                 f"{link['flood_began_days_after_first_breach_signal']} days after the first breach signal.</p>")

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..hunt import HuntAlert
 
+MEDIUM_PLUS = frozenset({"medium", "high", "critical"})
 SLACK_S = 60.0  # clock rounding between a planted event and the alert's first/last seen
 
 
@@ -36,6 +37,21 @@ def explains(alert: HuntAlert, incident: dict[str, Any], evidence: Evidence) -> 
     return any(all(_matches(event.get(k), v) for k, v in wanted.items()) for event in events)
 
 
+def on_campaign(alert: HuntAlert, incidents: list[dict[str, Any]], evidence: Evidence) -> bool:
+    """Every evidence event of the alert belongs to some planted incident (in its window, with its
+    match fields): a rule that fired across two waves at once, e.g. one employee reached by the
+    SMS wave and the night calls on the same day. A true detection, just not a planted one."""
+    events = [(i, evidence[i]) for i in alert.event_ids if i in evidence]
+    return bool(events) and all(any(_in_incident(event, incident) for incident in incidents) for _, event in events)
+
+
+def _in_incident(event: dict[str, Any], incident: dict[str, Any]) -> bool:
+    stamp = event.get("@timestamp")
+    if stamp is None or not _t(incident["start"]) - SLACK_S <= _t(str(stamp)) <= _t(incident["end"]) + SLACK_S:
+        return False
+    return all(_matches(event.get(k), v) for k, v in (incident.get("match") or {}).items())
+
+
 def _matches(value: Any, wanted: Any) -> bool:
     """Equal as text; a list in the truth means any one of its values."""
     options = wanted if isinstance(wanted, list) else [wanted]
@@ -51,6 +67,18 @@ class Score:
     alerts: int = 0
     not_observable: list[dict[str, Any]] = field(default_factory=list)
     building_block_alerts: int = 0  # low-level feeder rules firing on benign contacts, by design
+    cross_incident_alerts: int = 0  # fired on events of several planted incidents together: not false
+    false_medium_plus: dict[str, int] = field(default_factory=dict)  # what a SOC would triage, by rule
+    false_medium_plus_alerts: list[dict[str, Any]] = field(default_factory=list)  # each one, to explain it
+    employees: int = 0
+    weeks: float = 0.0
+
+    @property
+    def false_per_1k_employees_week(self) -> float:
+        """False medium+ alerts per 1,000 employees per week: the rate a SOC judges a pack by."""
+        if not self.employees or not self.weeks:
+            return 0.0
+        return sum(self.false_medium_plus.values()) / (self.employees / 1000) / self.weeks
 
     @property
     def recall(self) -> float:
@@ -66,13 +94,21 @@ class Score:
                 "alerts": self.alerts, "false_alerts": sum(self.false_alerts.values()),
                 "false_alerts_by_rule": dict(sorted(self.false_alerts.items())), "incidents": self.incidents,
                 "building_block_alerts": self.building_block_alerts,
+                "cross_incident_alerts": self.cross_incident_alerts,
+                "false_medium_plus": sum(self.false_medium_plus.values()),
+                "false_medium_plus_by_rule": dict(sorted(self.false_medium_plus.items())),
+                "false_per_1k_employees_week": round(self.false_per_1k_employees_week, 3),
+                "false_medium_plus_alerts": self.false_medium_plus_alerts,
                 "not_observable": self.not_observable}
 
 
 def score(alerts: list[HuntAlert], truth: dict[str, Any], evidence: Evidence, observed: set[str]) -> Score:
     """Score alerts; incidents whose logsources have no ingested data are 'not observable',
     reported apart and left out of recall (no rule can see what was never collected)."""
-    result = Score(alerts=len(alerts))
+    result = Score(alerts=len(alerts), employees=int((truth.get("cohort") or {}).get("employees") or 0))
+    period = truth.get("period") or {}
+    if period.get("start") and period.get("end"):
+        result.weeks = (_t(period["end"]) - _t(period["start"])) / (7 * 86400)
     explained: set[int] = set()
     for incident in truth.get("incidents", []):
         sources = set(incident.get("logsources") or [])
@@ -92,6 +128,21 @@ def score(alerts: list[HuntAlert], truth: dict[str, Any], evidence: Evidence, ob
             continue
         if alert.rule in building_blocks:  # they match every foreign contact; correlations use them
             result.building_block_alerts += 1
+        elif on_campaign(alert, truth.get("incidents", []), evidence):
+            result.cross_incident_alerts += 1
         else:
             result.false_alerts[alert.rule] = result.false_alerts.get(alert.rule, 0) + 1
+            if alert.level in MEDIUM_PLUS:
+                result.false_medium_plus[alert.rule] = result.false_medium_plus.get(alert.rule, 0) + 1
+                result.false_medium_plus_alerts.append(_described(alert, evidence))
     return result
+
+
+def _described(alert: HuntAlert, evidence: Evidence) -> dict[str, Any]:
+    """A false alert with what its evidence events say about who called whom, to explain it."""
+    events = [evidence[i] for i in alert.event_ids if i in evidence]
+    summary = {key: sorted({str(e[key]) for e in events if key in e})
+               for key in ("telephony.caller.country_iso", "messaging.sender.country_iso", "telephony.callee.kind",
+                           "telephony.call.disposition", "event.dataset")}
+    return {"rule": alert.rule, "first": alert.first, "last": alert.last, "count": alert.count,
+            "group": alert.group, **{k: v for k, v in summary.items() if v}}
