@@ -126,3 +126,16 @@ def test_a_search_that_timed_out_is_refused() -> None:
     with pytest.raises(IncompleteResults, match="timed out"):
         complete(answer, "rule x")
     assert complete({"timed_out": False, "_shards": {"total": 1, "failed": 0}}, "rule x")["timed_out"] is False
+
+
+def test_a_shard_lost_with_its_node_is_named_even_without_a_reason() -> None:
+    """What Elasticsearch answers for a shard whose only copy was on a node that just died (the
+    real case is in test_cluster): `reason.reason` is null; the line must still name the shard."""
+    from strascico.es.responses import IncompleteResults, complete
+
+    lost = {"shard": 1, "index": "strascico-telephony-x", "node": None,
+            "reason": {"type": "no_shard_available_action_exception", "reason": None}}
+    answer = {"timed_out": False, "_shards": {"total": 3, "successful": 2, "failed": 1, "failures": [lost]}}
+    with pytest.raises(IncompleteResults, match=r"1 of 3 shards failed \(strascico-telephony-x\[1\]\) — "
+                                                r"no_shard_available_action_exception: no reason given"):
+        complete(answer, "rule x")

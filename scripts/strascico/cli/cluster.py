@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 import click
 
 from ..es.connection import ClusterSettings, cluster_errors
+from ..es.cluster import LocalCluster
 from ..es.node import LocalNode
 
 
@@ -33,6 +34,14 @@ def connect(es_url: str | None, ca_cert: str | None, insecure: bool,
 
     if es_url or os.environ.get("ES_URL"):
         settings = ClusterSettings.resolve(es_url, ca_cert, insecure)
+        with cluster_errors(settings):
+            yield settings, False
+        return
+    cluster = LocalCluster().status()
+    if cluster is not None:  # started by `es up --nodes N`: any of its nodes may answer
+        urls = ",".join(cluster.urls)
+        click.echo(f"using the local cluster at {urls}", err=True)
+        settings = ClusterSettings(urls)
         with cluster_errors(settings):
             yield settings, False
         return

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 from elasticsearch import Elasticsearch
 from sigma.backends.strascico.correlation import BaseQuery, CorrelationPlan
 
+from ..es.responses import IncompleteResults
 from .prefilter import PrefilterUnavailable, candidate_groups
 from .rows import read_rows
 from .search import MAX_GROUP_TERMS, epoch_of_millis, group_terms, query_body
@@ -176,9 +177,13 @@ def _rows(client: Elasticsearch, number: int, source: _Source, since: str | None
         return  # no reader has a candidate group
     if groups is not None:
         query["bool"]["filter"].append(groups)
-    for row in read_rows(client, source.index, query, source.fields):
-        stamp = row.get("@timestamp")
-        if stamp is None or isinstance(stamp, list):
-            continue
-        row["@timestamp"] = epoch_of_millis(stamp)
-        yield row["@timestamp"], number, row
+    try:
+        for row in read_rows(client, source.index, query, source.fields):
+            stamp = row.get("@timestamp")
+            if stamp is None or isinstance(stamp, list):
+                continue
+            row["@timestamp"] = epoch_of_millis(stamp)
+            yield row["@timestamp"], number, row
+    except IncompleteResults as exc:  # name the rules whose matches were being read
+        rules = sorted({consumer.plan.bases[i].rule_name for consumer, i in source.readers})
+        raise IncompleteResults(f"rule {', '.join(rules)} (reading its matches): {exc}") from None

@@ -3,6 +3,10 @@
 429/503 (whole request or per document) are retried with exponential backoff; every other
 per-document failure is kept with Elasticsearch's reason. Callers compare `indexed` with
 `sent` before trusting any query over the data.
+
+A batch whose answer never came (the node died, or a master election outlasted the request
+timeout) is sent again whole. Part of it may have been written the first time: with ids, those
+documents now answer 409, and in a resent batch a 409 counts as indexed, not as a duplicate.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Any, Iterable, Iterator
 import elasticsearch
 import orjson
 from elasticsearch import Elasticsearch
+
+from .health import require_primaries
 
 RETRYABLE = {429, 503}
 BATCH_DOCS = 5000
@@ -81,16 +87,20 @@ def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]]
     counted duplicate instead of a second copy.
     """
     report = BulkReport()
-    for batch in _batches(docs, batch_size, id_field):
+    for number, batch in enumerate(_batches(docs, batch_size, id_field)):
+        if number == 0:  # before anything is sent: an unassigned primary would refuse part of it
+            require_primaries(client, "*", "indexing", only={entry[1] for entry in batch})
         report.sent += len(batch)
-        pending = batch
+        pending, resent = batch, False
         for attempt in range(max_retries + 1):
-            retry = _send(client, pending, report)
+            retry, lost = _send(client, pending, report, resent)
+            resent = resent or lost
             if not retry:
                 break
             if attempt == max_retries:
+                status, why = (0, "no answer from the cluster after retries") if lost else (429, "still rejected after retries")
                 for position, index, _, _ in retry:
-                    report.failures.append(BulkFailure(index, position, 429, "still rejected after retries"))
+                    report.failures.append(BulkFailure(index, position, status, why))
                 break
             report.retries += 1
             time.sleep(min(0.5 * 2**attempt, 30.0))
@@ -102,14 +112,18 @@ def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]]
     return report
 
 
-def _send(client: Elasticsearch, batch: list[Item], report: BulkReport) -> list[Item]:
-    """Send one batch; returns the documents to retry."""
+def _send(client: Elasticsearch, batch: list[Item], report: BulkReport, resent: bool) -> tuple[list[Item], bool]:
+    """Send one batch; returns the documents to retry, and whether the answer was lost."""
     try:
         response = client.bulk(body=_body(batch))
     except elasticsearch.ApiError as exc:
         if exc.meta.status in RETRYABLE:
-            return batch
+            return batch, False
         raise
+    except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout):
+        if any(doc_id is None for *_, doc_id in batch):
+            raise  # without ids a resend could write a second copy: report, do not guess
+        return batch, True
     retry = []
     for entry, item in zip(batch, response["items"]):
         position, index = entry[0], entry[1]
@@ -118,9 +132,12 @@ def _send(client: Elasticsearch, batch: list[Item], report: BulkReport) -> list[
         if status < 300:
             report.indexed += 1
         elif status == 409 and entry[3] is not None:
-            report.duplicates += 1
+            if resent:  # written by the attempt whose answer was lost
+                report.indexed += 1
+            else:
+                report.duplicates += 1
         elif status in RETRYABLE:
             retry.append(entry)
         else:
             report.failures.append(BulkFailure(index, position, status, _reason(result)))
-    return retry
+    return retry, False

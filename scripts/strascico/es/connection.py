@@ -1,5 +1,6 @@
 """Connecting to a cluster: settings from flags, env vars or files; errors as one line.
 
+ES_URL / --es-url may name several nodes of one cluster, comma-separated.
 Precedence: flag, then env var (ES_URL, ES_API_KEY, ES_API_KEY_FILE, ES_USERNAME,
 ES_PASSWORD, ES_PASSWORD_FILE, ES_CA_CERT, ES_TIMEOUT), then default. Secrets come only from env vars
 or files, are never defaulted and never printed (`describe()` masks them).
@@ -56,12 +57,21 @@ class ClusterSettings:
         auth = "api key" if self.api_key else f"basic ({self.username})" if self.username else "no auth"
         return f"{self.url} [{auth}]"
 
+    @property
+    def urls(self) -> list[str]:
+        """The nodes to talk to: `url` may list several, comma-separated (one cluster)."""
+        return [u.strip().rstrip("/") for u in self.url.split(",") if u.strip()]
+
     def client(self) -> Elasticsearch:
-        kwargs: dict = {"request_timeout": self.timeout, "retry_on_timeout": False, "max_retries": 0,
+        urls = self.urls
+        # With several nodes, a request that cannot reach one (a node down) goes to the next;
+        # statuses are not retried here (bulk.py retries 429/503 itself, counting them).
+        kwargs: dict = {"request_timeout": self.timeout, "retry_on_timeout": False, "max_retries": len(urls) - 1,
+                        "retry_on_status": (),
                         # orjson: a hunt reads millions of hits, and the json module's decoding
                         # took longer than Elasticsearch took to answer
                         "serializers": {mimetype: OrjsonSerializer() for mimetype in JSON_MIMETYPES}}
-        if self.url.startswith("https"):
+        if any(u.startswith("https") for u in urls):
             kwargs["verify_certs"] = self.verify_certs
             if self.ca_cert:
                 kwargs["ca_certs"] = self.ca_cert
@@ -69,7 +79,7 @@ class ClusterSettings:
             kwargs["api_key"] = self.api_key
         elif self.username:
             kwargs["basic_auth"] = (self.username, self.password or "")
-        return Elasticsearch(self.url, **kwargs)
+        return Elasticsearch(urls, **kwargs)
 
 
 @contextmanager

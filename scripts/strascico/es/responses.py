@@ -20,8 +20,18 @@ def complete(response: Any, what: str) -> Any:
         raise IncompleteResults(f"{what}: the search timed out and returned partial results")
     shards = response.get("_shards") or {}
     if shards.get("failed"):
-        reasons = sorted({f"{f.get('reason', {}).get('type', '?')}: {f.get('reason', {}).get('reason', '')[:200]}"
-                          for f in shards.get("failures", [])})
-        raise IncompleteResults(f"{what}: {shards['failed']} of {shards.get('total', '?')} shards failed — "
+        failures = [f for f in shards.get("failures") or [] if isinstance(f, dict)]
+        reasons = sorted({_reason(f) for f in failures})
+        where = sorted({f"{f['index']}[{f['shard']}]" for f in failures
+                        if f.get("index") is not None and f.get("shard") is not None})
+        named = f" ({', '.join(where)})" if where else ""
+        raise IncompleteResults(f"{what}: {shards['failed']} of {shards.get('total', '?')} shards failed{named} — "
                                 + "; ".join(reasons))
     return response
+
+
+def _reason(failure: dict[str, Any]) -> str:
+    """`type: reason` of one shard failure; a lost node answers with `reason: null` inside."""
+    reason = failure.get("reason") if isinstance(failure.get("reason"), dict) else {}
+    text = str(reason.get("reason") or reason.get("caused_by", {}).get("reason") or "no reason given")
+    return f"{reason.get('type') or '?'}: {text[:200]}"

@@ -20,6 +20,10 @@ NORMALIZER = "strascico_lowercase"
 IGNORE_ABOVE = 8191  # Lucene's term limit is 32766 bytes; 8191 chars of UTF-8 stay under it
 TEMPLATE_PRIORITY = 200
 VERSION_META = {"managed_by": "strascico"}
+# The cluster's own shard layout (primaries, replicas) for every strascico index, listed last
+# in each index template so it wins over the field components. Optional: a single node has
+# none; `es up --nodes N` installs one, and an operator may PUT their own.
+LAYOUT_COMPONENT = "strascico-layout"
 
 
 def field_mapping(field_type: str) -> dict[str, Any]:
@@ -81,8 +85,15 @@ def build_templates(prefix: str = DEFAULT_INDEX_PREFIX, taxonomy: Taxonomy | Non
         }
         index_templates[f"{prefix}-{category}"] = {
             "index_patterns": [index_pattern(category, prefix)],
-            "composed_of": [component],
+            "composed_of": [component, LAYOUT_COMPONENT],
+            "ignore_missing_component_templates": [LAYOUT_COMPONENT],
             "priority": TEMPLATE_PRIORITY,
             "_meta": {**VERSION_META, "logsource": category, "doc": logsource.doc},
         }
     return TemplateSet(components, index_templates)
+
+
+def layout_component(primaries: int, replicas: int) -> dict[str, Any]:
+    """The LAYOUT_COMPONENT body: how many primary shards and replicas each index gets."""
+    return {"template": {"settings": {"number_of_shards": primaries, "number_of_replicas": replicas}},
+            "_meta": {**VERSION_META, "doc": "shard layout of strascico indices on this cluster"}}

@@ -56,6 +56,12 @@ def _iso(millis: float | None) -> str:
     return iso_of_epoch(millis / 1000)
 
 
+# Events of one instant in event id order: by shard order, the evidence picked among them
+# changed with the number of shards (one node vs a cluster).
+TIE_ASC = {"event.id": {"order": "asc", "unmapped_type": "keyword"}}
+TIE_DESC = {"event.id": {"order": "desc", "unmapped_type": "keyword"}}
+
+
 def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str, since: str | None,
                    until: str | None, rule: str = "") -> Iterator[dict[str, Any]]:
     """Buckets {victim, actor, direction, people, exposed_people, count, first, last, event_ids}."""
@@ -70,11 +76,11 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
     aggs: dict[str, Any] = {"first": {"min": {"field": "@timestamp"}}, "last": {"max": {"field": "@timestamp"}},
                             "evidence": {"top_hits": {"size": EVIDENCE, "_source": False,
                                                       "docvalue_fields": ["event.id"],
-                                                      "sort": [{"@timestamp": "asc"}]}},
+                                                      "sort": [{"@timestamp": "asc"}, TIE_ASC]}},
                             # and the latest: a grouped alert's story often ends elsewhere (the export
                             # after the scraping)
                             "latest": {"top_hits": {"size": 1, "_source": False, "docvalue_fields": ["event.id"],
-                                                    "sort": [{"@timestamp": "desc"}]}}}
+                                                    "sort": [{"@timestamp": "desc"}, TIE_DESC]}}}
     if per_actor:
         people = {"cardinality": {"field": victim, "precision_threshold": PEOPLE_EXACT_UP_TO}}
         aggs["people"] = people

@@ -17,6 +17,7 @@ from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX, index_patte
 
 from ..correlate import Alert, run_plans
 from ..correlate.plans import CorrelationNotSupported, CorrelationPlan, PlanBuilder
+from ..es.health import require_primaries
 from ..pack import AnyRule, RuleFile
 from .base_rules import HuntAlert, hunt_base_rule
 from .entities import CONTACT_CATEGORIES
@@ -99,6 +100,7 @@ class Hunter:
             progress: Callable[[Iterable, int], Iterable] = lambda items, total: items) -> HuntResult:
         """Base rules run side by side (Elasticsearch counts while Python reads another answer);
         correlations run together, so base queries they share are read once."""
+        require_primaries(self.client, f"{self.prefix}-*", "hunt")  # one line, not a partial hunt
         result = HuntResult()
         # One end for every query: with `now` worked out per request, a correlation's read
         # could see events that arrived after its prefilter counted.
