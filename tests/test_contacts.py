@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ PREFIX = "strascico-contactstest"
 KEY = b"k" * 32
 EMPLOYEE, EXT = "+393351234500", "4100"
 MOTHER, SUPPLIER, PEN_PAL, FLOOD = "+2348031110001", "+919812345678", "+6281234567890", "+2348039990001"
+CITIZEN, SERVICE_LINE = "+4915112345678", "+39800555123"
 
 
 def _call(i: int, at: str, direction: str, other: str, talk: float, extension: str | None = EXT) -> tuple[str, dict]:
@@ -28,6 +30,13 @@ def _call(i: int, at: str, direction: str, other: str, talk: float, extension: s
     if extension:
         doc[f"telephony.{me}.extension"] = extension
     return f"{PREFIX}-telephony-x", doc
+
+
+def _queue_call(i: int, at: str, caller: str, talk: float) -> tuple[str, dict]:
+    """A citizen abroad answered by an agent through the public queue."""
+    index, doc = _call(i, at, "inbound", caller, talk, extension="4200")
+    doc.update({"telephony.callee.number": SERVICE_LINE, "telephony.callee.kind": "queue"})
+    return index, doc
 
 
 def _sms(i: int, at: str, direction: str, other: str) -> tuple[str, dict]:
@@ -47,6 +56,7 @@ def history(es_client: Elasticsearch):  # type: ignore[no-untyped-def]
         _call(3, "2024-06-04T10:00:00Z", "inbound", FLOOD, 4),  # robocall, answered 4 s: no relationship
         _call(4, "2024-06-05T02:00:00Z", "outbound", FLOOD, 0),  # dialled back, no answer: none
         _call(5, "2025-01-10T10:00:00Z", "outbound", "+2348037770007", 60),  # after the cut-off: ignored
+        _queue_call(6, "2024-06-06T10:00:00Z", CITIZEN, 400),  # through the service queue: nobody's relation
         *[_sms(i, f"2024-07-0{i + 1}T12:00:00Z", "inbound" if i % 2 else "outbound", PEN_PAL) for i in range(4)],
         *[_sms(10 + i, f"2024-07-0{i + 1}T13:00:00Z", "inbound", FLOOD) for i in range(5)],  # one-way spam
     ]
@@ -92,3 +102,35 @@ def test_cli_builds_the_file_from_the_cluster(history: Elasticsearch, es_url: st
     assert KnownContacts.load(out, KEY).known_to([EMPLOYEE], MOTHER)
     no_key = run_cli("watchlist", "contacts", "--es-url", es_url, "--before", "2024-12-01", "--out", str(out))
     assert no_key.returncode == 2 and "STRASCICO_WATCHLIST_KEY" in no_key.stderr
+
+
+def _cdr(tmp_path: Path) -> Path:
+    """Two one-ring calls from Nigeria: the mother's number to her child's desk, a stranger's."""
+    cdr = tmp_path / "Master.csv"
+    row = ('"","{caller}","4100","from-trunk","","SIP/t-1","SIP/4100-2","Dial","","2025-01-14 03:13:00",'
+           '"","2025-01-14 03:13:02",2,0,"NO ANSWER","DOCUMENTATION","{uid}",""\n')
+    cdr.write_text(row.format(caller="00" + MOTHER[1:], uid="1.1") + row.format(caller="00" + FLOOD[1:], uid="1.2"))
+    return cdr
+
+
+def test_ingest_marks_known_contacts_and_refuses_a_file_of_another_key(tmp_path: Path) -> None:
+    known = KnownContacts(KEY, "2024-12-01")
+    known.add({EXT}, MOTHER)  # learnt on the desk extension, as the PBX records the employee
+    path = tmp_path / "known.kc"
+    known.save(path)
+    key_file = tmp_path / "key"
+    key_file.write_bytes(KEY)
+    out = tmp_path / "calls.ndjson"
+    done = run_cli("ingest", "-f", "asterisk-cdr-csv", str(_cdr(tmp_path)), "--known-contacts", str(path),
+                   "--key-file", str(key_file), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "known contacts: 1 pairs, 0 numbers, learnt before 2024-12-01" in done.stderr
+    marked = {e["telephony.caller.number"]: e["telephony.caller.known"] for e in map(json.loads, out.read_text().splitlines())}
+    assert marked == {MOTHER: True, FLOOD: False}
+
+    other = tmp_path / "other-key"
+    other.write_bytes(b"x" * 32)
+    refused = run_cli("ingest", "-f", "asterisk-cdr-csv", str(_cdr(tmp_path)), "--known-contacts", str(path),
+                      "--key-file", str(other), "--out", str(tmp_path / "no.ndjson"))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "known.kc" in refused.stderr

@@ -11,6 +11,7 @@ from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 from tqdm import tqdm
 
 from ..deploy.templates import apply_templates, plan_templates
+from ..contacts import KnownContacts
 from ..errors import ExitCode
 from ..es.bulk import bulk_index
 from ..ingest import FORMATS, IngestContext, format_class
@@ -45,6 +46,10 @@ from .output import print_json
               help="The site's public service lines (toll-free numbers, queue and IVR DIDs; CSV with a number "
                    "column or one per line): calls to them get telephony.callee.kind=service, and the flood "
                    "rules, which count contacts with people, leave them out.")
+@click.option("--known-contacts", "known_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="`strascico watchlist contacts` file (keyed hashes, same key as --watchlist): inbound "
+                   "contacts from a number the person reached, or the organisation, already knew get "
+                   "telephony.caller.known=true, and the flood rules leave them out.")
 @click.option("--mapping", "mapping",
               help="report-csv/report-json: column mapping, a YAML file or a shipped name (microsoft-forms, "
                    "google-forms, helpdesk-tickets); default: the shipped one that fits the header. docs/reports.md")
@@ -61,7 +66,8 @@ from .output import print_json
                    "be cut safely, standard input and indexing run in one process.")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
-           key_file: Path | None, blocklist_path: Path | None, service_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
+           key_file: Path | None, blocklist_path: Path | None, service_path: Path | None,
+           known_path: Path | None, mapping: str | None, text_max: int, no_text: bool,
            rejects_path: Path | None,
            allow_rejects: bool,
            as_json: bool, jobs: int) -> int:
@@ -100,6 +106,10 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
     if service_path is not None:
         ctx.service_numbers, unusable = service_numbers(service_path.read_text(encoding="utf-8-sig"), ctx.phones)
         click.echo(f"service numbers: {len(ctx.service_numbers)}, {unusable} unusable rows", err=True)
+    if known_path is not None:
+        ctx.known_contacts = KnownContacts.load(known_path, load_key(key_file))
+        click.echo(f"known contacts: {len(ctx.known_contacts.pairs)} pairs, {len(ctx.known_contacts.organisation)} "
+                   f"numbers, learnt before {ctx.known_contacts.cutoff or '?'}", err=True)
     fmt_class = format_class(format_name)
     if issubclass(fmt_class, ReportFormat):  # reporters are hashed with the watchlist key
         fmt = fmt_class(ctx, report_options(mapping, key_file, text_max))

@@ -2,7 +2,7 @@
 
 A relationship is what a person does with someone they know, never what a flood does to them:
 an answered call they made to the number, an inbound call from it they talked through for at
-least `min_talk` seconds, or messages both ways (`min_each_way` sent and received). Counted by
+least `min_talk` seconds (not through a public service line or queue), or messages both ways (`min_each_way` sent and received). Counted by
 paged composite aggregations, so the history can be months long; only events before the
 cut-off count, so the flood under investigation can never teach its own numbers.
 """
@@ -17,6 +17,7 @@ from elasticsearch import Elasticsearch
 from sigma.pipelines.strascico.pipeline import index_pattern
 
 from ..es.responses import complete
+from ..ingest.calls import ENTRY_POINTS
 
 PAGE = 5000
 
@@ -67,7 +68,10 @@ def _query(cutoff: str, since: str | None, direction: str, foreign_side: str, ru
     return {"bool": {
         "filter": [{"range": {"@timestamp": bounds}}, {"term": {"network.direction": direction}},
                    {"exists": {"field": f"telephony.{foreign_side}.number"}}, *extra],
-        "must_not": [{"term": {f"telephony.{foreign_side}.country_iso": rules.home_country}}]}}
+        "must_not": [{"term": {f"telephony.{foreign_side}.country_iso": rules.home_country}},
+                     # a citizen abroad who talked to an agent through the public queue is nobody's
+                     # relation: learnt, the number would be known to the whole organisation
+                     {"terms": {"telephony.callee.kind": list(ENTRY_POINTS)}}]}}
 
 
 def _who(row: dict[str, Any], side: str) -> frozenset[str]:

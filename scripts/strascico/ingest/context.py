@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
+from ..contacts.store import KnownContacts
 from ..watchlist import Watchlist
-from .model import IngestStats
+from .model import Event, IngestStats, Reject, Skip
 from .phones import PHONE_FIELDS, PhoneInfo, PhoneNormalizer
 
 
@@ -27,11 +28,22 @@ class IngestContext:
     keep_text: bool = True
     blocked_ranges: frozenset[str] = frozenset()  # ranges of numbers the organization blocked
     service_numbers: frozenset[str] = frozenset()  # E.164 of public service lines (site file)
+    known_contacts: KnownContacts | None = None  # who already knew whom before the cut-off (hashed)
     stats: IngestStats = field(default_factory=IngestStats)
 
     def __post_init__(self) -> None:
         self.phones = PhoneNormalizer(self.default_region)
         self.zone = ZoneInfo(self.tz)
+
+    def mark_known(self, event: dict[str, Any]) -> None:
+        """telephony.caller.known on inbound contacts: the caller is a known contact of the person
+        reached (their number or extension) or of someone in the organisation (a relative, a
+        supplier). Needs both sides, so it runs on the finished event (see `enriched`)."""
+        known, contact = self.known_contacts, event.get("telephony.caller.number")
+        if known is None or contact is None or event.get("network.direction") != "inbound":
+            return
+        person = [event.get("telephony.callee.number"), event.get("telephony.callee.extension")]
+        event["telephony.caller.known"] = known.known_to(person, contact) or known.known_to_organisation(contact)
 
     def number_fields(self, prefix: str, raw: str | None) -> dict[str, Any]:
         """`<prefix>.number_original` always (when given), the normalized fields when parseable."""
@@ -159,3 +171,14 @@ def iso(when: datetime) -> str:
 def event_id(format_name: str, raw: str) -> str:
     """Deterministic id: the same record ingested twice is the same event."""
     return hashlib.sha256(f"{format_name}\x00{raw}".encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+def enriched(records: Iterator[Event | Reject | Skip], ctx: IngestContext) -> Iterator[Event | Reject | Skip]:
+    """A format's records with the enrichments that need the whole event (known contacts)."""
+    if ctx.known_contacts is None:
+        yield from records
+        return
+    for record in records:
+        if type(record) is Event:
+            ctx.mark_known(record.fields)  # type: ignore[union-attr]
+        yield record

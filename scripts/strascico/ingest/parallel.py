@@ -24,6 +24,7 @@ import orjson
 
 from .base import Format
 from .model import Event, IngestStats, Reject
+from .context import enriched
 from .runner import STDIN, RejectWriter, Sources, counted, normalized_events, write_ndjson
 
 PIECE_BYTES = 1 << 20  # ~4-8k records: enough work to hide the hand-off, little to hold
@@ -108,7 +109,7 @@ def _normalize(fmt: Format, stream: BinaryIO, piece: Piece, stats: IngestStats, 
                reject: Callable[[Reject], object]) -> int:
     """A piece's events as NDJSON lines (without their newline) to `emit`, its rejects to `reject`."""
     events = 0
-    for record in counted(fmt.records(stream, piece.path), stats):
+    for record in counted(enriched(fmt.records(stream, piece.path), fmt.ctx), stats):
         if type(record) is Event:
             emit(orjson.dumps(record.fields))  # type: ignore[union-attr]
             events += 1

@@ -11,6 +11,7 @@ from typing import BinaryIO, Callable, Iterator, TextIO
 import orjson
 
 from .base import Format
+from .context import enriched
 from .model import Event, IngestStats, Reject, Skip
 
 STDIN = "-"
@@ -55,7 +56,7 @@ def normalized_events(fmt: Format, sources: Sources, rejects: RejectWriter, inde
                       stats: IngestStats, tick: Callable[[int], None] = lambda n: None) -> Iterator[tuple[str, dict]]:
     """(index, event) for every good record; rejects go to the writer; stats count both."""
     for name, stream in sources.open():
-        for record in counted(fmt.records(stream, name), stats):
+        for record in counted(enriched(fmt.records(stream, name), fmt.ctx), stats):
             tick(1)
             kind = type(record)
             if kind is Event:
