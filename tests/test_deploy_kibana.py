@@ -528,11 +528,11 @@ def test_library_dry_run_sends_no_writes(
 
 
 def test_every_rule_of_the_pack_is_a_kibana_rule(pack: dict[str, dict]) -> None:
-    """44/44: the unordered temporal correlations too (as ES|QL), with their approximation noted."""
+    """45/45 (every rule): the unordered temporal correlations too (as ES|QL), with their approximation noted."""
     from strascico.check.queries import esql_syntax_error
 
     files = load_pack([RULES])
-    assert len(pack) == sum(len(f.rules) for f in files) == 44
+    assert len(pack) == sum(len(f.rules) for f in files) == 45
     temporal = [b for b in pack.values() if b["name"].startswith("Reported Foreign Number Also")]
     assert len(temporal) == 2 and {b["type"] for b in temporal} == {"esql"}
     for body in temporal:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
-from strascico.demo.pipeline import ingest_manifest
+from strascico.demo.pipeline import ingest_manifest, learn_known_contacts
 from strascico.pack import load_pack
 from strascico.replay.runner import ScratchPrefix
 from strascico.report.build import build_report
@@ -35,8 +35,12 @@ def campaign(es_client: Elasticsearch, tmp_path_factory: pytest.TempPathFactory)
     sim = tmp_path_factory.mktemp("sim")
     simulate(SimulationOptions(seed=3, size="tiny"), sim)
     ScratchPrefix(es_client, PREFIX).remove()
-    _, hashes = ingest_manifest(es_client, sim, PREFIX)
+    key = b"report-test-key-0123456789abcdef"
+    reports, hashes = ingest_manifest(es_client, sim, PREFIX, key)
     truth = json.loads((sim / "ground-truth.json").read_text())
+    # as a SOC would: known contacts from before the flood, so relatives' night calls are no flood
+    known, _ = learn_known_contacts(es_client, PREFIX, key, truth["flood"]["start"])
+    ingest_manifest(es_client, sim, PREFIX, key, known=known, redo=reports)
     data = build_report(es_client, load_pack([RULES]), PREFIX, "2024-01-01", "2026-01-01", "en", DATA_MAP, hashes)
     yield sim, truth, data
     ScratchPrefix(es_client, PREFIX).remove()

@@ -22,7 +22,7 @@ from strascico.cli import cli
 from strascico.ingest.phones import PhoneNormalizer
 from strascico.simulate import SimulationOptions, simulate
 from strascico.simulate.numbering import (CONTACT_CENTRE_DID, FAMILY_BLOCKS, FLOOD_BLOCKS, IT_LANDLINE_BLOCKS,
-                                          IT_MOBILE_PREFIXES, PENSIONER_BLOCKS)
+                                          IT_MOBILE_PREFIXES, PENSIONER_BLOCKS, SUPPLIER_BLOCKS)
 from strascico.simulate.oracle import Oracle
 from strascico.simulate.verify import ingest_directory, verify
 
@@ -153,7 +153,8 @@ def test_exposed_cohort_is_in_the_archive_and_some_targets_are_outside(tiny: Pat
 def test_only_synthetic_numbers_addresses_and_domains(tiny: Path) -> None:
     events, problems = ingest_directory(tiny)
     assert problems == []
-    foreign = tuple(b.prefix for b in (*FLOOD_BLOCKS.values(), *FAMILY_BLOCKS, *PENSIONER_BLOCKS))
+    foreign = tuple(b.prefix for b in (*FLOOD_BLOCKS.values(), *FAMILY_BLOCKS, *PENSIONER_BLOCKS,
+                                       *(block for block, _ in SUPPLIER_BLOCKS)))
     italian = re.compile(rf"^\+39({'|'.join(IT_MOBILE_PREFIXES)})55[5-9]\d{{4}}$")
     for _, event in events:
         for side in ("caller", "callee"):

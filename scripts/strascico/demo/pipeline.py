@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from elasticsearch import Elasticsearch
 
+from ..contacts import KnownContacts, find_relations
 from ..deploy.templates import apply_templates, plan_templates
 from ..es.bulk import bulk_index
 from ..hunt import Hunter, HuntResult
@@ -23,6 +24,9 @@ from ..ingest.runner import RejectWriter, Sources, normalized_events
 from ..pack import load_pack
 from ..watchlist import build_watchlist
 from .score import Score, score
+
+
+CONTACT_LOGSOURCES = {"telephony", "messaging"}  # where known contacts mark events
 
 
 @dataclass
@@ -49,24 +53,36 @@ class DemoRun:
     hunt: HuntResult | None = None
     score: Score | None = None
     watchlist_size: int = 0
+    known_contacts: dict[str, Any] = field(default_factory=dict)  # what was learnt, and before when
 
 
 def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist_key: bytes | None = None,
-                    tick: Callable[[int], None] = lambda n: None) -> tuple[list[IngestReport], int]:
-    """Build the exposed-cohort watchlist from the applicant archive, then ingest every file."""
+                    tick: Callable[[int], None] = lambda n: None, known: KnownContacts | None = None,
+                    redo: list[IngestReport] | None = None) -> tuple[list[IngestReport], int]:
+    """Build the exposed-cohort watchlist from the applicant archive, then ingest every file.
+
+    With `known` and `redo` (the reports of a first pass), only the files that wrote telephony or
+    messaging events are ingested again, into emptied indices, marked with the known contacts."""
     manifest = json.loads((sim_dir / "manifest.json").read_text())
     key = watchlist_key or secrets.token_bytes(32)  # the demo's key lives only in memory
     applicants = (sim_dir / manifest["applicants"]).read_text(encoding="utf-8")
     built = build_watchlist(applicants, key, PhoneNormalizer("IT").normalize)
-    # The demo owns its prefix: start from empty indices so runs never mix.
-    client.indices.delete(index=f"{prefix}-*", allow_no_indices=True, expand_wildcards="all")
+    entries = manifest["files"]
+    if redo is None:  # the demo owns its prefix: start from empty indices so runs never mix
+        client.indices.delete(index=f"{prefix}-*", allow_no_indices=True, expand_wildcards="all")
+    else:
+        again = {r.path: r for r in redo if set(r.logsources) & CONTACT_LOGSOURCES}
+        entries = [e for e in entries if e["path"] in again]
+        for entry in entries:
+            for category in again[entry["path"]].logsources:
+                client.indices.delete(index=f"{prefix}-{category}-{entry['format']}", ignore_unavailable=True)
     blocklist = sim_dir / manifest.get("blocklist", "blocklist.csv")
     ranges = blocked_ranges(blocklist.read_text(), PhoneNormalizer("IT"))[0] if blocklist.exists() else frozenset()
     apply_templates(client, plan_templates(client, prefix))
     reports = []
-    for entry in manifest["files"]:
+    for entry in entries:
         ctx = IngestContext(watchlist=built.watchlist, tz=manifest.get("timezone", "Europe/Rome"),
-                            blocked_ranges=ranges)
+                            blocked_ranges=ranges, known_contacts=known)
         fmt_class = format_class(entry["format"])
         fmt = (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], sim_dir), key))  # reporters: same key
                if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
@@ -80,7 +96,23 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
                                     ctx.stats.rejected, sum(ctx.stats.skipped.values()), len(report.failures),
                                     sorted(ctx.stats.by_category)))
     client.indices.refresh(index=f"{prefix}-*")
+    if redo is not None:  # the other files' reports stand as they were
+        replaced = {r.path: r for r in reports}
+        reports = [replaced.get(r.path, r) for r in redo]
     return reports, len(built.watchlist.hashes)
+
+
+def learn_known_contacts(client: Elasticsearch, prefix: str, key: bytes, cutoff: str) -> tuple[KnownContacts, dict]:
+    """`strascico watchlist contacts --before CUTOFF` on the demo's indices: who knew whom."""
+    known, kinds = KnownContacts.learn(key, cutoff, find_relations(client, prefix, cutoff))
+    return known, dict(sorted(kinds.items()))
+
+
+def learnt_of(known: KnownContacts, truth: dict[str, Any]) -> dict[str, int]:
+    """How many of the relationships the simulation planted the builder learnt (a missed one is
+    a relative whose calls the flood rules still see)."""
+    pairs = truth.get("known_contacts", [])
+    return {"truth_pairs": len(pairs), "truth_learnt": sum(known.known_to([p["employee"]], p["contact"]) for p in pairs)}
 
 
 def hunt_and_score(client: Elasticsearch, rules: Path, prefix: str, truth: dict[str, Any], observed: set[str],

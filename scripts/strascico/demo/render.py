@@ -27,6 +27,7 @@ def report_data(run: DemoRun, days: list[str], series: dict[str, list[int]]) -> 
         "truth": {k: run.truth.get(k) for k in ("period", "breach", "flood", "cohort")},
         "ingest": [asdict(r) for r in run.ingest],
         "watchlist_hashes": run.watchlist_size,
+        "known_contacts": run.known_contacts,
         "hunt": summary,
         "score": run.score.to_dict(),
         "rules": sorted(per_rule.values(), key=lambda r: (r["stage"], r["rule"])),

@@ -162,8 +162,14 @@ def negatives(world: World) -> list[Negative]:
     it = world.population.by_role("it")[0].user_name
     return [
         Negative("family-abroad-call", ("telephony",), {"telephony.caller.number": relatives},
-                 "Relatives in Nigeria, Bangladesh, ... call employees outside the cohort: long, daytime, one number.",
+                 "Relatives in Nigeria, Bangladesh, ... call employees, the exposed cohort too, in their own day "
+                 "(the Italian night for some): long and short calls, calls left to ring, one-ring flashes. "
+                 "Known contacts (learnt before the flood) keep every flood rule silent on them.",
                  (IN_CALL,)),
+        Negative("supplier-abroad-call", ("telephony",),
+                 {"telephony.caller.number": sorted({number for number, _, _ in world.suppliers})},
+                 "Foreign suppliers' offices call the IT and HR staff they work with; some calls drop after one "
+                 "ring. Known to the organisation, like the relatives.", (IN_CALL,)),
         Negative("family-abroad-message", ("messaging",), {"telephony.caller.number": relatives},
                  "The same relatives write on WhatsApp (no links, no job words).", (IN_MSG,)),
         Negative("citizen-abroad-call", ("telephony",),

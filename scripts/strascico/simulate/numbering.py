@@ -65,17 +65,21 @@ FLOOD_BLOCKS: dict[str, Block] = {
     "ng-d": Block("+23480855543", "234", "NG"),  # rings the public service line too
 }
 
-# Hard negatives: relatives abroad and pensioners abroad, in blocks no campaign uses.
+# Hard negatives: relatives, suppliers and citizens abroad, in blocks no campaign uses.
 FAMILY_BLOCKS = (Block("+23480555590", "234", "NG"), Block("+88018125559", "880", "BD"),
                  Block("+9232155590", "92", "PK"), Block("+9199555900", "91", "IN"),
                  Block("+62813555090", "62", "ID"))
+# hours ahead of Italy in winter, so relatives call in their own day (the Italian night for some)
+FAMILY_OFFSETS = {"NG": 0.0, "BD": 5.0, "PK": 4.0, "IN": 4.5, "ID": 6.0}
+# Foreign suppliers' office lines (Bangalore, Karachi): business calls to IT and HR staff.
+SUPPLIER_BLOCKS = ((Block("+9180255555", "91", "IN"), 4.5), (Block("+9221355555", "92", "PK"), 4.0))
 # Citizens abroad calling the public service line (pensioners, emigrants, families of
 # migrant workers), with their hours' offset from Italy: they call in their own daytime, which
 # is the Italian night for South Asia, Indonesia, Australia and the Americas' evening.
 CITIZEN_ABROAD_BLOCKS: tuple[tuple[Block, float], ...] = (
     (Block("+414455512", "41", "CH"), 0), (Block("+49151555123", "49", "DE"), 0),
     (Block("+54911555012", "54", "AR"), -4), (Block("+120255501", "1", "US"), -6),
-    (Block("+141555501", "1", "US"), -9), (Block("+551195555012", "55", "BR"), -4),
+    (Block("+141555501", "1", "US"), -9), (Block("+55119555501", "55", "BR"), -4),
     (Block("+614125550", "61", "AU"), 9), (Block("+23480755567", "234", "NG"), 0),
     (Block("+88017155578", "880", "BD"), 5), (Block("+9234555570", "92", "PK"), 4),
     (Block("+9198555800", "91", "IN"), 4.5), (Block("+62811555078", "62", "ID"), 6),
@@ -104,3 +108,8 @@ def archive_spelling(e164: str, rng: random.Random) -> str:
     if style == 2:
         return f"0039{nat}"
     return f"{nat[:3]}-{nat[3:]}"
+
+
+def phone_country(e164: str) -> str | None:
+    """ISO country of a number of one of the simulator's family blocks (None for the others)."""
+    return next((block.country_iso for block in FAMILY_BLOCKS if e164.startswith(block.prefix)), None)

@@ -11,7 +11,7 @@ from .numbering import FAMILY_BLOCKS, PEOPLE_CAPACITY, Block, person_number
 from .rng import derive
 
 EXPOSED_SHARE = 0.65  # contact-centre staff were hired through the 2022 exam: most are in its archive
-FAMILY_ABROAD_SHARE = 0.01  # employees with relatives abroad who call them (hard negatives)
+FAMILY_ABROAD_SHARE = 0.05  # employees with relatives in the attackers' countries who call them (hard negatives)
 MAX_APPLICANTS = 240_000
 RECORD_ID_BASE = 100_000  # applicant record ids on the portal: RECORD_ID_BASE + position
 COMPANY_DOMAIN = "example.org"
@@ -133,8 +133,9 @@ def build_population(seed: int, employees: int) -> Population:
     cohort = [e for e in staff if e.exposed]
     positions = rng.sample(range(applicants), len(cohort))
     population = Population(seed, staff, applicants, dict(zip(positions, cohort)), people[employees:])
-    outside = [e for e in staff if not e.exposed and e.role != "it"]
-    families = rng.sample(outside, min(len(outside), max(2, round(employees * FAMILY_ABROAD_SHARE))))
+    # anyone may have family abroad, the exposed cohort too (their relative's calls then reach a
+    # number the attackers hold as well): only known contacts tell the two apart
+    families = rng.sample(candidates, min(len(candidates), max(2, round(employees * FAMILY_ABROAD_SHARE))))
     for k, e in enumerate(families):  # distinct relatives: block by turn, a fresh number in it
         block: Block = FAMILY_BLOCKS[k % len(FAMILY_BLOCKS)]
         e.relative = block.number(k // len(FAMILY_BLOCKS))

@@ -78,6 +78,11 @@ class Truth:
             "building_blocks": list(BUILDING_BLOCKS),
             "prerequisites": _prerequisites(),
             "incidents": breach + waves,
+            # what `watchlist contacts` should learn from the history before the flood
+            "known_contacts": sorted([{"employee": e.mobile, "contact": e.relative} for e in world.families
+                                      if e.relative] + [{"employee": person.mobile, "contact": number}
+                                                         for number, _, person in world.suppliers],
+                                     key=lambda pair: (pair["employee"], pair["contact"])),
             "benign_hard_negatives": [
                 {"kind": n.kind, "logsources": list(n.logsources), "match": n.match,
                  "events": self.seen.get(NEGATIVE + n.kind, [0])[0], "allowed_rules": list(n.allowed),

@@ -1,7 +1,8 @@
 """Checking a simulated directory against its own ground truth, offline, through the real ingest code.
 
 Every file is parsed by its ingest format (rejects are problems) with a watchlist built from
-applicants.csv and the block list (as `ingest --watchlist --blocklist` would), report files with
+applicants.csv, the block list and the ground truth's known contacts (as `ingest --watchlist
+--blocklist --known-contacts` would), report files with
 the column mapping the manifest names. Then the oracle says which rules fire on each incident's
 events (with the events of its context logsources that share a caller number, for the rules that
 join reports to call and message records), each hard negative, and the rest.
@@ -16,8 +17,9 @@ from typing import Any
 from ..ingest import IngestContext, Reject, format_class
 from ..ingest.formats.reports import ReportFormat, ReportOptions
 from ..ingest.report_mapping import load_mapping
-from ..ingest.context import blocked_ranges
-from ..watchlist import build_watchlist
+from ..contacts import KnownContacts
+from ..ingest.context import blocked_ranges, enriched
+from ..watchlist import build_watchlist, number_hash
 from .oracle import Event, Oracle, epoch
 
 VERIFY_KEY = b"strascico-simulate-verify-key"  # a throwaway HMAC key: the watchlist never leaves memory
@@ -30,17 +32,21 @@ def ingest_directory(out: Path) -> tuple[list[Event], list[str]]:
     watchlist = build_watchlist((out / manifest["applicants"]).read_text(encoding="utf-8"), VERIFY_KEY,
                                 probe.phones.normalize).watchlist
     ranges, _ = blocked_ranges((out / manifest["blocklist"]).read_text(encoding="utf-8"), probe.phones)
+    known = KnownContacts(VERIFY_KEY, "truth")  # as `ingest --known-contacts` would mark them
+    for pair in json.loads((out / "ground-truth.json").read_text(encoding="utf-8")).get("known_contacts", []):
+        known.add({pair["employee"]}, pair["contact"])
+        known.organisation.setdefault(number_hash(VERIFY_KEY, pair["contact"]), 1)
     events: list[Event] = []
     problems: list[str] = []
     for entry in manifest["files"]:
-        ctx = IngestContext(tz=manifest["timezone"], watchlist=watchlist, blocked_ranges=ranges)
+        ctx = IngestContext(tz=manifest["timezone"], watchlist=watchlist, blocked_ranges=ranges, known_contacts=known)
         path = out / entry["path"]
         count = 0
         fmt_class = format_class(entry["format"])
         fmt = (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], out), VERIFY_KEY))
                if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
         with path.open("rb") as stream:
-            for record in fmt.records(stream, str(path)):
+            for record in enriched(fmt.records(stream, str(path)), ctx):
                 if isinstance(record, Reject):
                     problems.append(f"{entry['path']}:{record.line}: rejected: {record.reason}")
                     continue

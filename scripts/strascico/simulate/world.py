@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .clock import Period, local_ts
+from .numbering import SUPPLIER_BLOCKS
 from .options import SizePreset
 from .population import Employee, Population
 from .rng import derive
+
+
+SUPPLIER_CONTACTS = 3  # IT and HR staff each foreign supplier deals with
 
 
 @dataclass
@@ -22,11 +26,17 @@ class World:
     period: Period
     operators: list[Employee] = field(init=False)
     families: list[Employee] = field(init=False)
+    suppliers: list[tuple[str, float, Employee]] = field(init=False)  # (office number, hours ahead, contact)
 
     def __post_init__(self) -> None:
         staff = self.population.employees
         self.operators = [e for e in staff if e.role in ("operator", "team-leader")] or staff
         self.families = [e for e in staff if e.relative]
+        office = [e for e in staff if e.role in ("it", "hr")] or staff
+        rng = self.rng("suppliers")
+        self.suppliers = [(block.number(k), offset, person)
+                          for block, offset in SUPPLIER_BLOCKS
+                          for k, person in enumerate(rng.sample(office, min(len(office), SUPPLIER_CONTACTS)))]
 
     def rng(self, *labels: object) -> random.Random:
         return derive(self.seed, *labels)
