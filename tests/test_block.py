@@ -516,3 +516,34 @@ def test_exports_carry_the_date_they_count_from(planned: tuple[dict, Path]) -> N
     header = rows[0]
     assert all(r[header.index("review_by")] == "2025-03-03" for r in rows[1:] if r[header.index("status")] == "new")
     assert date.fromisoformat(AS_OF).isoformat() in (out / "strascico-block.conf").read_text()
+
+
+def _wangiri(actor: str, day: str) -> dict:
+    return {"type": "alert", "rule": "telephony_wangiri_one_ring_foreign", "level": "medium", "stage": "flood",
+            "kind": "rule", "actor": actor, "direction": "inbound", "first": f"{day}T03:00:00Z",
+            "last": f"{day}T03:10:00Z", "count": 2, "people": 2}
+
+
+def test_replay_applies_each_evening_recommendation_from_the_next_day() -> None:
+    from strascico.block.replay import replay
+
+    e164 = lambda raw: raw if raw.startswith("+") else None  # noqa: E731
+    relative = "+234803555290"  # next to the campaign's numbers, a known contact
+    alerts = [_wangiri("+234803555101", "2025-01-13"), _wangiri("+234803555177", "2025-01-13"),
+              _wangiri("+234803555102", "2025-01-14")]
+    d13, d14, d15 = date(2025, 1, 13), date(2025, 1, 14), date(2025, 1, 15)
+    contacts = [(d13, "+234803555101", True, 5),  # before any block: not counted
+                (d14, "+234803555142", True, 3),  # a new number of the same block, the day after
+                (d14, "+234803555102", True, 1),
+                (d15, "+234803555102", True, 2),  # a number first seen on the 14th: per-number blocks it now
+                (d14, relative, False, 4),
+                (d15, "+393331234567", False, 7)]
+    outcome = replay(alerts, contacts, [d13, d14, d15], Protected({relative.lstrip("+")}), e164,
+                     lambda day: Policy(min_length=8, as_of=day))
+    assert outcome.first_block == d14
+    assert outcome.prefixes.flood == outcome.numbers.flood == 6
+    # the evening of the 13th covers both numbers, not the relative: the next number rings in vain
+    assert outcome.chosen == {"2348035551": d14}
+    assert outcome.prefixes.flood_stopped == 6 and outcome.prefixes.benign_blocked == 0
+    assert outcome.numbers.flood_stopped == 2  # only +…102, and only from the 15th
+    assert outcome.numbers.benign == outcome.prefixes.benign == 11

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 
@@ -92,10 +92,15 @@ def json_lines(path: Path, expected: str) -> Iterator[tuple[int, Any]]:
 
 def add_hunt(campaign: Campaign, path: Path, e164: Callable[[str], str | None]) -> None:
     """Targets from one `strascico hunt --json` file; `e164` validates a number (None: not one)."""
+    add_alerts(campaign, json_lines(path, "a JSON line (expected `strascico hunt --json` output)"), e164)
+
+
+def add_alerts(campaign: Campaign, lines: Iterable[tuple[int, Any]], e164: Callable[[str], str | None]) -> None:
+    """Targets from numbered hunt output lines (`HuntAlert.to_dict()` shapes); see add_hunt."""
     seen: dict[str, list[dict[str, Any]]] = {}  # inbound flood-stage actors, for the ranges
     ranges: list[tuple[str, dict[str, Any]]] = []
     counted: set[int] = set()  # alerts already in some target's evidence (by line number)
-    for number, line in json_lines(path, "a JSON line (expected `strascico hunt --json` output)"):
+    for number, line in lines:
         if not isinstance(line, dict) or line.get("type") != "alert":
             continue
         campaign.alerts_read += 1
@@ -112,7 +117,7 @@ def add_hunt(campaign: Campaign, path: Path, e164: Callable[[str], str | None]) 
         actor = line.get("actor")
         if line.get("stage") != "flood" or line.get("direction") == "outbound" or not isinstance(actor, str):
             continue
-        line["_line"] = number
+        line = {**line, "_line": number}
         seen.setdefault(actor, []).append(line)
         if signal:
             _number(campaign, actor, line, e164)
