@@ -67,19 +67,30 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / ".bench")
     parser.add_argument("--es-url")
     parser.add_argument("--min-length", type=int, default=8)
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the indices in place, and reuse them on the next run with --keep")
     args = parser.parse_args()
     url = args.es_url or (LocalNode().status() or sys.exit("start a node: strascico es up")).url
     client = ClusterSettings(url, timeout=300).client()
     sim = ensure_simulation(args.work, args.size)
     truth = json.loads((sim / "ground-truth.json").read_text())
-    key = secrets.token_bytes(32)
-    started = time.perf_counter()
-    reports, _ = ingest_manifest(client, sim, PREFIX, key)
+    kept = args.work / f"replay-{args.size}.json"  # what --keep needs to reuse the indices
+    if args.keep and kept.exists() and client.indices.exists(index=f"{PREFIX}-*"):
+        state = json.loads(kept.read_text())
+        key, observed = bytes.fromhex(state["key"]), set(state["observed"])
+        print(f"reusing the indices of {kept}", file=sys.stderr)
+    else:
+        key = secrets.token_bytes(32)
+        started = time.perf_counter()
+        reports, _ = ingest_manifest(client, sim, PREFIX, key)
+        known, _ = learn_known_contacts(client, PREFIX, key, truth["flood"]["start"])
+        reports, _ = ingest_manifest(client, sim, PREFIX, key, known=known, redo=reports)
+        print(f"ingest       : {sum(r.indexed for r in reports)} events ({time.perf_counter() - started:.0f} s); "
+              f"{len(known.organisation)} known contacts learnt before {truth['flood']['start']}", file=sys.stderr)
+        observed = {c for r in reports for c in r.logsources}
+        if args.keep:
+            kept.write_text(json.dumps({"key": key.hex(), "observed": sorted(observed)}))
     known, _ = learn_known_contacts(client, PREFIX, key, truth["flood"]["start"])
-    reports, _ = ingest_manifest(client, sim, PREFIX, key, known=known, redo=reports)
-    print(f"ingest       : {sum(r.indexed for r in reports)} events ({time.perf_counter() - started:.0f} s); "
-          f"{len(known.organisation)} known contacts learnt before {truth['flood']['start']}", file=sys.stderr)
-    observed = {c for r in reports for c in r.logsources}
     result, _ = hunt_and_score(client, ROOT / "rules", PREFIX, truth, observed)
     alerts = [a.to_dict() for a in result.alerts]
     flood = truth["flood"]
@@ -109,7 +120,8 @@ def main() -> None:
     print("chosen       : " + ", ".join(f"+{d} (from {since})" for d, since in outcome.chosen.items()))
     if p.blocked_benign_numbers:
         print("collateral   : " + ", ".join(sorted(p.blocked_benign_numbers)[:20]))
-    client.indices.delete(index=f"{PREFIX}-*", expand_wildcards="all", allow_no_indices=True)
+    if not args.keep:
+        client.indices.delete(index=f"{PREFIX}-*", expand_wildcards="all", allow_no_indices=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Day by day: the hunt alerts complete by the end of the day (their `last` before midnight, so no
 alert is used before it could have fired) make the campaign; `recommend` turns it into prefixes,
-which stay in force from the next day until they expire. Every later inbound contact is checked
+which are in force from the next day and lapse `expire_days` after the last evening that
+recommended them again. Every later inbound contact is checked
 against the prefixes in force that day: a flood contact under one is stopped, a benign one is
 collateral. The baseline is what the victims do today: block each number the day after it was
 seen — and the next one rings.
@@ -51,10 +52,17 @@ def _day_end(day: date) -> str:
     return datetime.combine(day + timedelta(days=1), time(), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _blocked(number: str, prefixes: dict[str, date], day: date, expire_days: int) -> bool:
+def _blocked(number: str, in_force: dict[str, tuple[date, date]], day: date) -> bool:
     digits = number.lstrip("+")
-    return any((since := prefixes.get(digits[:n])) is not None and since <= day < since + timedelta(days=expire_days)
+    return any((span := in_force.get(digits[:n])) is not None and span[0] <= day < span[1]
                for n in range(1, len(digits) + 1))
+
+
+def _apply(in_force: dict[str, tuple[date, date]], digits: str, tomorrow: date, expire_days: int) -> None:
+    """In force from its first recommendation; each evening it is recommended again renews it
+    (the review the entry's date asks for), so it lapses `expire_days` after the last one."""
+    since = in_force[digits][0] if digits in in_force else tomorrow
+    in_force[digits] = (since, tomorrow + timedelta(days=expire_days))
 
 
 def replay(alerts: list[dict[str, Any]], contacts: Iterable[Contact], days: list[date], protected: Protected,
@@ -63,30 +71,30 @@ def replay(alerts: list[dict[str, Any]], contacts: Iterable[Contact], days: list
     the days whose evening a recommendation is made; `policy(day)`: the Policy as of that day."""
     by_last = sorted(alerts, key=lambda a: str(a.get("last") or ""))
     lasts = [str(a.get("last") or "") for a in by_last]
-    prefixes: dict[str, date] = {}
-    numbers: dict[str, date] = {}
+    prefixes: dict[str, tuple[date, date]] = {}  # digits → (in force from, lapses on)
+    numbers: dict[str, tuple[date, date]] = {}
     for day in days:
         done = by_last[:bisect_right(lasts, _day_end(day))]
         if not done:
             continue
         campaign = Campaign()
         add_alerts(campaign, enumerate(done, start=1), e164)
-        plan = recommend(campaign.targets, protected, policy(day))
+        today = policy(day)
+        plan = recommend(campaign.targets, protected, today)
         tomorrow = day + timedelta(days=1)
         for entry in plan.entries:
             if entry.status in ACTIVE:
-                prefixes.setdefault(entry.digits, tomorrow)
+                _apply(prefixes, entry.digits, tomorrow, today.expire_days)
         for digits, target in campaign.targets.items():
             if target.kind == "number" and not protected.is_protected(digits):
-                numbers.setdefault(digits, tomorrow)
-    first = min(prefixes.values(), default=None)
-    expire = policy(days[0]).expire_days if days else 90
-    result = Replay(Outcome(), Outcome(), first, dict(sorted(prefixes.items())))
+                _apply(numbers, digits, tomorrow, today.expire_days)
+    first = min((since for since, _ in prefixes.values()), default=None)
+    result = Replay(Outcome(), Outcome(), first, {d: since for d, (since, _) in sorted(prefixes.items())})
     for day, caller, flood, count in contacts:
         if first is None or day < first:
             continue
         for outcome, table in ((result.prefixes, prefixes), (result.numbers, numbers)):
-            stopped = _blocked(caller, table, day, expire)
+            stopped = _blocked(caller, table, day)
             if flood:
                 outcome.flood += count
                 outcome.flood_stopped += count if stopped else 0
