@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -30,6 +28,7 @@ from strascico.replay.runner import ScratchPrefix
 from strascico.simulate import SimulationOptions, simulate
 
 from .conftest import IN_CI, RULES, run_cli
+from .loopback import RelayHandler
 from .test_hunt import wangiri
 
 PREFIX = "strascico-clustertest"
@@ -157,38 +156,19 @@ def test_a_node_killed_between_bulk_batches_loses_nothing_and_a_rerun_adds_nothi
         area.remove()
 
 
-class _KillingProxy(BaseHTTPRequestHandler):
+class _KillingProxy(RelayHandler):
     """Loopback proxy to one node that kills another node just before relaying the k-th search."""
 
-    def _relay(self) -> None:
+    upstream_timeout = 120.0
+
+    def intercept(self, body: bytes | None) -> bool:
         server = self.server
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
         if "_search" in self.path:
             with server.lock:  # type: ignore[attr-defined]
                 server.searches += 1  # type: ignore[attr-defined]
                 if server.searches == server.kill_at:  # type: ignore[attr-defined]
                     server.kill()  # type: ignore[attr-defined]
-        request = urllib.request.Request(server.upstream + self.path, data=body, method=self.command,  # type: ignore[attr-defined]
-                                         headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (loopback)
-                self._answer(response.status, response.read(), response.headers.get("Content-Type", ""))
-        except urllib.error.HTTPError as exc:
-            self._answer(exc.code, exc.read(), exc.headers.get("Content-Type", ""))
-
-    def _answer(self, status: int, payload: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("X-elastic-product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay  # noqa: N815
-
-    def log_message(self, *args: object) -> None:
-        pass
+        return False
 
 
 def _proxy(upstream: str, kill_at: int, kill: Callable[[], None]) -> ThreadingHTTPServer:

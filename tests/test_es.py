@@ -16,6 +16,7 @@ from strascico.es.templates import build_templates
 from strascico.replay.runner import ScratchPrefix
 
 from .conftest import run_cli
+from .loopback import RelayHandler
 
 
 @pytest.fixture
@@ -177,40 +178,16 @@ def test_api_key_from_a_file(tmp_path, unauthorized_url: str) -> None:  # type: 
     assert "c2VjcmV0LWFwaS1rZXk" not in result.stderr
 
 
-class _ThrottlingProxy(BaseHTTPRequestHandler):
+class _ThrottlingProxy(RelayHandler):
     """Loopback proxy to the real node that answers the first N `_bulk` requests with 429/503."""
 
-    def _relay(self) -> None:
-        import urllib.error
-        import urllib.request
-
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
+    def intercept(self, body: bytes | None) -> bool:
         if self.path.startswith("/_bulk") and self.server.throttle:  # type: ignore[attr-defined]
             status = self.server.throttle.pop(0)  # type: ignore[attr-defined]
             payload = b'{"error":{"type":"es_rejected_execution_exception","reason":"queue full"},"status":%d}' % status
             self._answer(status, payload, "application/json")
-            return
-        request = urllib.request.Request(self.server.upstream + self.path, data=body, method=self.command,  # type: ignore[attr-defined]
-                                         headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
-                self._answer(response.status, response.read(), response.headers.get("Content-Type", ""))
-        except urllib.error.HTTPError as exc:
-            self._answer(exc.code, exc.read(), exc.headers.get("Content-Type", ""))
-
-    def _answer(self, status: int, payload: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("X-elastic-product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay  # noqa: N815
-
-    def log_message(self, *args: object) -> None:
-        pass
+            return True
+        return False
 
 
 def test_bulk_retries_429_and_503_and_loses_nothing(es_client: Elasticsearch, es_url: str, area: ScratchPrefix) -> None:
