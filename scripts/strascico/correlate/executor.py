@@ -125,8 +125,9 @@ class _Consumer:
 
 
 def _event(base_index: int, base: BaseQuery, group: tuple[Any, ...], row: dict[str, Any]) -> CorrelatedEvent | None:
-    if any(v is None or isinstance(v, list) for v in group):
-        return None  # Sigma groups by the field's value; events without it do not count
+    for v in group:  # a loop, not any(genexpr): this runs for every hit a plan reads
+        if v is None or isinstance(v, list):
+            return None  # Sigma groups by the field's value; events without it do not count
     value = row.get(base.value_field) if base.value_field else None
     if base.value_field and value is None:
         return None
