@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from strascico.ingest import IngestContext, format_class
 from strascico.ingest.formats.asterisk import AsteriskCdrCsv
-from strascico.ingest.parallel import PIECE_BYTES, pieces, write_ndjson_parallel
+from strascico.ingest.parallel import PIECE_BYTES, encoded_events, encoded_events_parallel, pieces, write_ndjson_parallel
 from strascico.ingest.runner import RejectWriter, Sources, normalized_events, write_ndjson
 
 from .conftest import run_cli
@@ -111,3 +111,39 @@ def test_a_file_without_allowed_breaks_is_read_on_in_process(tmp_path: Path) -> 
     assert cut[-1].size == -1 and len(cut) > 3
     expected = ingest("asterisk-cdr-csv", [str(path)], tmp_path, jobs=0)
     assert ingest("asterisk-cdr-csv", [str(path)], tmp_path, jobs=2, piece_bytes=5000) == expected
+
+
+def encode(fmt: str, paths: list[str], tmp: Path, jobs: int, piece_bytes: int = 0) -> tuple[list, str, dict]:
+    """What bulk indexing is handed: (index, serialized event, id) in order, the rejects, the counts."""
+    ctx = IngestContext()
+    form = format_class(fmt)(ctx)
+    rejects = RejectWriter(tmp / f"encoded-rejects-{jobs}-{piece_bytes}.ndjson")
+    index_for = lambda category: f"strascico-{category}-{fmt}"  # noqa: E731
+    if jobs:
+        items = list(encoded_events_parallel(form, Sources(paths), rejects, index_for, jobs, piece_bytes=piece_bytes))
+    else:
+        items = list(encoded_events(form, Sources(paths), rejects, index_for, jobs=1))
+    rejects.close()
+    return items, rejects.path.read_text() if rejects.count else "", vars(ctx.stats)
+
+
+@pytest.mark.parametrize("fmt", SPLIT_FORMATS)
+def test_workers_hand_the_bulk_path_what_one_process_would(fmt: str, tmp_path: Path) -> None:
+    paths = inputs(fmt, tmp_path)
+    expected = encode(fmt, paths, tmp_path, jobs=0)
+    assert expected[0] and all(doc_id and json.loads(source)["event.id"] == doc_id
+                               for _, source, doc_id in expected[0])
+    assert b"\n".join(source for _, source, _ in expected[0]) + b"\n" == ingest(fmt, paths, tmp_path, jobs=0)[0]
+    for piece_bytes in (7, 1000, 1 << 20):
+        assert encode(fmt, paths, tmp_path, jobs=2, piece_bytes=piece_bytes) == expected, piece_bytes
+
+
+def test_encoded_rest_of_an_uncuttable_file_is_read_on_in_process(tmp_path: Path) -> None:
+    lines = tricky_csv(rows=3000).splitlines()
+    for i in range(1000, 3000, 5):
+        lines[i] = lines[i].replace('"Queue"', '"Que\nue"')
+    path = tmp_path / "dense.csv"
+    path.write_text("\n".join(lines) + "\n")
+    expected = encode("asterisk-cdr-csv", [str(path)], tmp_path, jobs=0)
+    assert expected[1]  # rejects with their file line numbers
+    assert encode("asterisk-cdr-csv", [str(path)], tmp_path, jobs=2, piece_bytes=5000) == expected

@@ -66,6 +66,7 @@ def demo(size: str, seed: int, out: Path, rules_dir: Path, es_url: str | None, c
     with connect(es_url, ca_cert, insecure) as (settings, _):
         client = settings.client()
         _step("building the watchlist and ingesting every file")
+        tqdm.monitor_interval = 0  # no monitor thread: the ingest forks workers
         bar = tqdm(total=summary.events, unit=" rec", file=sys.stderr, disable=not sys.stderr.isatty())
         key = secrets.token_bytes(32)  # the demo's watchlist and known-contacts key: memory only
         run.ingest, run.watchlist_size = ingest_manifest(client, sim_dir, DEMO_PREFIX, key, tick=bar.update)

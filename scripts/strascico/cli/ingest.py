@@ -13,12 +13,12 @@ from tqdm import tqdm
 from ..deploy.templates import apply_templates, plan_templates
 from ..contacts import KnownContacts
 from ..errors import ExitCode
-from ..es.bulk import bulk_index
+from ..es.bulk import bulk_index_encoded
 from ..ingest import FORMATS, IngestContext, format_class
 from ..ingest.context import blocked_ranges, service_numbers
 from ..ingest.formats.reports import DEFAULT_TEXT_MAX, ReportFormat, report_options
-from ..ingest.parallel import default_jobs, write_events
-from ..ingest.runner import STDIN, RejectWriter, Sources, normalized_events
+from ..ingest.parallel import default_jobs, encoded_events, write_events
+from ..ingest.runner import STDIN, RejectWriter, Sources
 from ..watchlist import Watchlist, load_key
 from .cluster import cluster_options, connect
 from .output import print_json
@@ -61,9 +61,10 @@ from .output import print_json
 @click.option("--allow-rejects", is_flag=True, help="Exit 0 even when records were rejected.")
 @click.option("--json", "as_json", is_flag=True, help="Summary as JSON on stdout (not with --out -).")
 @click.option("-j", "--jobs", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Worker processes normalizing pieces of large files for --out (0: one per CPU). "
-                   "Output is identical; formats whose records may span lines in ways that cannot "
-                   "be cut safely, standard input and indexing run in one process.")
+              help="Worker processes normalizing pieces of large files (0: one per CPU), for --out "
+                   "and while this process sends to Elasticsearch. Output and documents are identical; "
+                   "formats whose records may span lines in ways that cannot be cut safely and "
+                   "standard input run in one process.")
 def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: str | None, ca_cert: str | None,
            insecure: bool, index_prefix: str, default_region: str, tz: str, watchlist_path: Path | None,
            key_file: Path | None, blocklist_path: Path | None, service_path: Path | None,
@@ -133,8 +134,8 @@ def ingest(files: tuple[str, ...], format_name: str, out: str | None, es_url: st
             with connect(es_url, ca_cert, insecure, start_local=False) as (settings, _):
                 client = settings.client()
                 apply_templates(client, plan_templates(client, index_prefix))
-                events = normalized_events(fmt, sources, rejects, index_for, ctx.stats, bar.update)
-                report = bulk_index(client, events, id_field="event.id")
+                events = encoded_events(fmt, sources, rejects, index_for, jobs, bar.update)
+                report = bulk_index_encoded(client, events)
                 stored, duplicates, failed = report.indexed, report.duplicates, report.failures
                 where = settings.describe()
     finally:

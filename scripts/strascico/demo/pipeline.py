@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch
 
 from ..contacts import KnownContacts, find_relations
 from ..deploy.templates import apply_templates, plan_templates
-from ..es.bulk import bulk_index
+from ..es.bulk import bulk_index_encoded
 from ..hunt import Hunter, HuntResult
 from ..hunt.evidence import evidence_events
 from ..ingest import IngestContext, format_class
@@ -20,7 +20,8 @@ from ..ingest.context import blocked_ranges
 from ..ingest.formats.reports import ReportFormat, ReportOptions
 from ..ingest.phones import PhoneNormalizer
 from ..ingest.report_mapping import load_mapping
-from ..ingest.runner import RejectWriter, Sources, normalized_events
+from ..ingest.parallel import default_jobs, encoded_events
+from ..ingest.runner import RejectWriter, Sources
 from ..pack import load_pack
 from ..watchlist import build_watchlist
 from .score import Score, score
@@ -58,11 +59,12 @@ class DemoRun:
 
 def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist_key: bytes | None = None,
                     tick: Callable[[int], None] = lambda n: None, known: KnownContacts | None = None,
-                    redo: list[IngestReport] | None = None) -> tuple[list[IngestReport], int]:
+                    redo: list[IngestReport] | None = None, jobs: int = 0) -> tuple[list[IngestReport], int]:
     """Build the exposed-cohort watchlist from the applicant archive, then ingest every file.
 
     With `known` and `redo` (the reports of a first pass), only the files that wrote telephony or
-    messaging events are ingested again, into emptied indices, marked with the known contacts."""
+    messaging events are ingested again, into emptied indices, marked with the known contacts.
+    `jobs` worker processes normalize large files while this one sends (0: one per CPU)."""
     manifest = json.loads((sim_dir / "manifest.json").read_text())
     key = watchlist_key or secrets.token_bytes(32)  # the demo's key lives only in memory
     applicants = (sim_dir / manifest["applicants"]).read_text(encoding="utf-8")
@@ -79,6 +81,7 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
     blocklist = sim_dir / manifest.get("blocklist", "blocklist.csv")
     ranges = blocked_ranges(blocklist.read_text(), PhoneNormalizer("IT"))[0] if blocklist.exists() else frozenset()
     apply_templates(client, plan_templates(client, prefix))
+    jobs = jobs or default_jobs()
     reports = []
     for entry in entries:
         ctx = IngestContext(watchlist=built.watchlist, tz=manifest.get("timezone", "Europe/Rome"),
@@ -87,10 +90,9 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
         fmt = (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], sim_dir), key))  # reporters: same key
                if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
         rejects = RejectWriter(sim_dir / "rejects" / f"{Path(entry['path']).name}.ndjson")
-        events = normalized_events(fmt, Sources([str(sim_dir / entry["path"])]), rejects,
-                                   lambda category, name=entry["format"]: f"{prefix}-{category}-{name}", ctx.stats,
-                                   tick)
-        report = bulk_index(client, events, id_field="event.id")
+        events = encoded_events(fmt, Sources([str(sim_dir / entry["path"])]), rejects,
+                                lambda category, name=entry["format"]: f"{prefix}-{category}-{name}", jobs, tick)
+        report = bulk_index_encoded(client, events)
         rejects.close()
         reports.append(IngestReport(entry["format"], entry["path"], ctx.stats.read, report.indexed,
                                     ctx.stats.rejected, sum(ctx.stats.skipped.values()), len(report.failures),

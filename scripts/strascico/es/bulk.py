@@ -12,6 +12,7 @@ documents now answer 409, and in a resent batch a 409 counts as indexed, not as 
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -23,6 +24,9 @@ from .health import require_primaries
 
 RETRYABLE = {429, 503}
 BATCH_DOCS = 5000
+# Of the answer, only what the loop below reads: parsing 5,000 full item results costs the
+# ingest's one sending thread more than building the request does.
+ANSWER_FIELDS = "errors,items.*.status,items.*.error"
 
 
 @dataclass
@@ -47,12 +51,18 @@ class BulkReport:
 
 
 Item = tuple[int, str, bytes, str | None]  # position, index, source, _id
+Encoded = tuple[str, bytes, str | None]  # index, source already serialized, _id
 
 
-def _batches(docs: Iterable[tuple[str, dict[str, Any]]], size: int, id_field: str | None) -> Iterator[list[Item]]:
+def _encoded(docs: Iterable[tuple[str, dict[str, Any]]], id_field: str | None) -> Iterator[Encoded]:
+    for index, doc in docs:
+        yield index, orjson.dumps(doc), str(doc[id_field]) if id_field and id_field in doc else None
+
+
+def _batches(docs: Iterable[Encoded], size: int) -> Iterator[list[Item]]:
     batch: list[Item] = []
-    for position, (index, doc) in enumerate(docs):
-        batch.append((position, index, orjson.dumps(doc), str(doc[id_field]) if id_field and id_field in doc else None))
+    for position, (index, source, doc_id) in enumerate(docs):
+        batch.append((position, index, source, doc_id))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -86,36 +96,62 @@ def bulk_index(client: Elasticsearch, docs: Iterable[tuple[str, dict[str, Any]]]
     With `id_field`, that field is the document `_id`, so re-indexing the same event is a
     counted duplicate instead of a second copy.
     """
+    return bulk_index_encoded(client, _encoded(docs, id_field), batch_size, max_retries, refresh, on_batch)
+
+
+def bulk_index_encoded(client: Elasticsearch, docs: Iterable[Encoded], batch_size: int = BATCH_DOCS,
+                       max_retries: int = 6, refresh: bool = False,
+                       on_batch=None) -> BulkReport:  # type: ignore[no-untyped-def]
+    """bulk_index for `(index, source bytes, _id or None)` serialized elsewhere (ingest workers).
+
+    One batch is in flight while the next is gathered and encoded here, so the cluster is not
+    left idle between requests; batches still complete in order, one at a time.
+    """
     report = BulkReport()
-    for number, batch in enumerate(_batches(docs, batch_size, id_field)):
-        if number == 0:  # before anything is sent: an unassigned primary would refuse part of it
-            require_primaries(client, "*", "indexing", only={entry[1] for entry in batch})
-        report.sent += len(batch)
-        pending, resent = batch, False
-        for attempt in range(max_retries + 1):
-            retry, lost = _send(client, pending, report, resent)
-            resent = resent or lost
-            if not retry:
-                break
-            if attempt == max_retries:
-                status, why = (0, "no answer from the cluster after retries") if lost else (429, "still rejected after retries")
-                for position, index, _, _ in retry:
-                    report.failures.append(BulkFailure(index, position, status, why))
-                break
-            report.retries += 1
-            time.sleep(min(0.5 * 2**attempt, 30.0))
-            pending = retry
-        if on_batch is not None:
-            on_batch(len(batch))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as sender:  # started at the first send
+        in_flight: Future | None = None
+        for number, batch in enumerate(_batches(docs, batch_size)):
+            if number == 0:  # before anything is sent: an unassigned primary would refuse part of it
+                require_primaries(client, "*", "indexing", only={entry[1] for entry in batch})
+            body = _body(batch)
+            if in_flight is not None:
+                in_flight.result()  # the previous batch's error stops the stream here
+            report.sent += len(batch)
+            in_flight = sender.submit(_deliver, client, batch, body, report, max_retries, on_batch)
+        if in_flight is not None:
+            in_flight.result()
     if refresh:
         client.indices.refresh(index="_all")
     return report
 
 
-def _send(client: Elasticsearch, batch: list[Item], report: BulkReport, resent: bool) -> tuple[list[Item], bool]:
-    """Send one batch; returns the documents to retry, and whether the answer was lost."""
+def _deliver(client: Elasticsearch, batch: list[Item], body: bytes, report: BulkReport, max_retries: int,
+             on_batch) -> None:  # type: ignore[no-untyped-def]
+    """One batch until every document is indexed, a duplicate or a failure in `report`."""
+    pending, resent = batch, False
+    for attempt in range(max_retries + 1):
+        retry, lost = _send(client, pending, report, resent, body if pending is batch else None)
+        resent = resent or lost
+        if not retry:
+            break
+        if attempt == max_retries:
+            status, why = (0, "no answer from the cluster after retries") if lost else (429, "still rejected after retries")
+            for position, index, _, _ in retry:
+                report.failures.append(BulkFailure(index, position, status, why))
+            break
+        report.retries += 1
+        time.sleep(min(0.5 * 2**attempt, 30.0))
+        pending = retry
+    if on_batch is not None:
+        on_batch(len(batch))
+
+
+def _send(client: Elasticsearch, batch: list[Item], report: BulkReport, resent: bool,
+          body: bytes | None = None) -> tuple[list[Item], bool]:
+    """Send one batch (`body`: its request, when already encoded); returns the documents to
+    retry, and whether the answer was lost."""
     try:
-        response = client.bulk(body=_body(batch))
+        response = client.bulk(body=body or _body(batch), filter_path=ANSWER_FIELDS)
     except elasticsearch.ApiError as exc:
         if exc.meta.status in RETRYABLE:
             return batch, False
@@ -124,6 +160,9 @@ def _send(client: Elasticsearch, batch: list[Item], report: BulkReport, resent: 
         if any(doc_id is None for *_, doc_id in batch):
             raise  # without ids a resend could write a second copy: report, do not guess
         return batch, True
+    if response.get("errors") is False:  # every item created: nothing to read item by item
+        report.indexed += len(batch)
+        return [], False
     retry = []
     for entry, item in zip(batch, response["items"]):
         position, index = entry[0], entry[1]

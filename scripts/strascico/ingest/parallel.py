@@ -1,4 +1,4 @@
-"""`ingest --jobs`: normalize pieces of a file in worker processes, write them in file order.
+"""`ingest --jobs`: normalize pieces of a file in worker processes, write or send them in file order.
 
 A file is cut only at line breaks where its format says a fresh reader reads on exactly as
 the running one would (Format.split_point); each piece is normalized by a worker into NDJSON
@@ -7,7 +7,8 @@ in order as they complete, with at most a few in flight, so output is the same b
 process would write and memory does not grow with the file. When a long stretch offers no
 allowed break (MAX_UNCUT_PIECES), the rest of that file is read in-process after the pieces in
 flight. Standard input, formats that do not opt in and small files are read in-process, as
-without --jobs.
+without --jobs. Into Elasticsearch (encoded_events), workers hand back serialized events with
+their ids, so normalizing the next pieces overlaps the cluster indexing the last batch.
 """
 
 from __future__ import annotations
@@ -105,6 +106,24 @@ def _normalize_piece(piece: Piece) -> tuple[bytes, list[Reject], IngestStats]:
     return b"\n".join(out), rejects, stats
 
 
+def _encode_piece(piece: Piece) -> tuple[list[tuple[str, bytes, str | None]], list[Reject], IngestStats]:
+    """A piece's events ready for bulk (category, serialized event, event id), rejects, counts."""
+    fmt = _worker["format"]
+    stats = fmt.ctx.stats = IngestStats()
+    with open(piece.path, "rb") as handle:
+        handle.seek(piece.offset)
+        data = handle.read(piece.size)
+    events: list[tuple[str, bytes, str | None]] = []
+    rejects: list[Reject] = []
+    for record in counted(enriched(fmt.records(io.BytesIO(data), piece.path), fmt.ctx), stats):
+        if type(record) is Event:
+            events.append((record.category, orjson.dumps(record.fields), record.fields.get("event.id")))  # type: ignore[union-attr]
+        elif type(record) is Reject:
+            record.line += piece.lines_before  # type: ignore[union-attr]
+            rejects.append(record)  # type: ignore[arg-type]
+    return events, rejects, stats
+
+
 def _normalize(fmt: Format, stream: BinaryIO, piece: Piece, stats: IngestStats, emit: Callable[[bytes], object],
                reject: Callable[[Reject], object]) -> int:
     """A piece's events as NDJSON lines (without their newline) to `emit`, its rejects to `reject`."""
@@ -165,6 +184,68 @@ def write_ndjson_parallel(fmt: Format, sources: Sources, out: BinaryIO, rejects:
             while window:
                 written += _collect(window.popleft().get(), out, rejects, stats, tick)
     return written
+
+
+def encoded_events(fmt: Format, sources: Sources, rejects: RejectWriter, index_for: Callable[[str], str], jobs: int,
+                   tick: Callable[[int], None] = lambda n: None) -> Iterator[tuple[str, bytes, str | None]]:
+    """(index, serialized event, event id) for bulk_index_encoded, in file order: normalized by
+    `jobs` workers while the caller sends what came before (when parallel_worth), else here."""
+    if parallel_worth(fmt, sources, jobs):
+        yield from encoded_events_parallel(fmt, sources, rejects, index_for, jobs, tick)
+        return
+    for index, event in normalized_events(fmt, sources, rejects, index_for, fmt.ctx.stats, tick):
+        yield index, orjson.dumps(event), event.get("event.id")
+
+
+def encoded_events_parallel(fmt: Format, sources: Sources, rejects: RejectWriter, index_for: Callable[[str], str],
+                            jobs: int, tick: Callable[[int], None] = lambda n: None,
+                            piece_bytes: int = PIECE_BYTES) -> Iterator[tuple[str, bytes, str | None]]:
+    """What encoded_events gives in one process, from `jobs` workers; counts go to fmt.ctx.stats."""
+    stats = fmt.ctx.stats
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(fmt,)) as pool:
+        for path in sources.paths:
+            window: deque = deque()
+            for piece in pieces(path, type(fmt), piece_bytes):
+                if piece.size < 0:  # no more cuts: after what is in flight, the rest here, in order
+                    while window:
+                        yield from _collect_encoded(window.popleft().get(), index_for, rejects, stats, tick)
+                    yield from _encode_rest(fmt, piece, index_for, rejects, tick)
+                    continue
+                window.append(pool.apply_async(_encode_piece, (piece,)))
+                if len(window) >= jobs * IN_FLIGHT_PER_JOB:
+                    yield from _collect_encoded(window.popleft().get(), index_for, rejects, stats, tick)
+            while window:
+                yield from _collect_encoded(window.popleft().get(), index_for, rejects, stats, tick)
+
+
+def _encode_rest(fmt: Format, piece: Piece, index_for: Callable[[str], str], rejects: RejectWriter,
+                 tick: Callable[[int], None]) -> Iterator[tuple[str, bytes, str | None]]:
+    """The rest of a file that could not be cut, encoded in this process."""
+    with open(piece.path, "rb") as handle:
+        handle.seek(piece.offset)
+        for record in counted(enriched(fmt.records(handle, piece.path), fmt.ctx), fmt.ctx.stats):
+            tick(1)
+            if type(record) is Event:
+                yield (index_for(record.category), orjson.dumps(record.fields),  # type: ignore[union-attr]
+                       record.fields.get("event.id"))  # type: ignore[union-attr]
+            elif type(record) is Reject:
+                record.line += piece.lines_before  # type: ignore[union-attr]
+                rejects.write(record)  # type: ignore[arg-type]
+
+
+def _collect_encoded(result: tuple[list[tuple[str, bytes, str | None]], list[Reject], IngestStats],
+                     index_for: Callable[[str], str], rejects: RejectWriter, stats: IngestStats,
+                     tick: Callable[[int], None]) -> Iterator[tuple[str, bytes, str | None]]:
+    events, piece_rejects, piece_stats = result
+    for reject in piece_rejects:
+        rejects.write(reject)
+    add_stats(stats, piece_stats)
+    tick(piece_stats.read)
+    indices: dict[str, str] = {}
+    for category, source, event_id in events:
+        index = indices.get(category) or indices.setdefault(category, index_for(category))
+        yield index, source, event_id
 
 
 def _collect(result: tuple[bytes, list[Reject], IngestStats], out: BinaryIO, rejects: RejectWriter,
