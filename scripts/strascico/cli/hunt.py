@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
                                          "first": victim.first}, sort_keys=True) + "\n")
         sys.stdout.write(json.dumps(summary, sort_keys=True, default=str) + "\n")
     else:
-        ranked = sorted(result.alerts, key=lambda a: (LEVELS.get(a.level, 9), a.first))[:top]
+        ranked = heapq.nsmallest(top, result.alerts, key=lambda a: (LEVELS.get(a.level, 9), a.first))
         rows = [(a.first, a.rule, a.level, _who(a), a.actor or "-", a.count) for a in ranked]
         click.echo(table(("first seen", "rule", "level", "who was hit", "by what", "events"), rows))
         if len(result.alerts) > top:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterator
 
 from elasticsearch import Elasticsearch
@@ -39,14 +40,17 @@ def run_plan(client: Elasticsearch, plan: CorrelationPlan, index_for: IndexFor, 
 
 
 def run_plans(client: Elasticsearch, plans: list[CorrelationPlan], index_for: IndexFor, since: str | None = None,
-              until: str | None = None, prefilter: bool = True,
-              stopped: Callable[[], bool] = lambda: False) -> list[list[Alert]]:
+              until: str | None = None, prefilter: bool = True, stopped: Callable[[], bool] = lambda: False,
+              on_alert: Callable[[int, Alert], None] | None = None) -> list[list[Alert]]:
     """Alerts of each plan (in the order given), every distinct base query read once.
-    Raises Stopped soon after `stopped()` turns true (the caller failed or was interrupted)."""
+    With `on_alert`, each alert goes there as (plan number, alert) when its episode closes,
+    and the lists are empty. Raises Stopped soon after `stopped()` turns true (the caller
+    failed or was interrupted)."""
     with ThreadPoolExecutor(max_workers=PREFILTERS_AT_ONCE) as pool:
         candidates = list(pool.map(lambda plan: _candidates(client, plan, index_for, since, until) if prefilter
                                    else None, plans))
-    consumers = [_Consumer(plan, groups) for plan, groups in zip(plans, candidates)]
+    consumers = [_Consumer(plan, groups, None if on_alert is None else partial(on_alert, number))
+                 for number, (plan, groups) in enumerate(zip(plans, candidates))]
     sources = _sources(consumers, index_for)
     streams = [_rows(client, number, source, since, until) for number, source in enumerate(sources)]
     for count, (_, source_index, row) in enumerate(heapq.merge(*streams, key=lambda item: item[0])):
@@ -78,12 +82,13 @@ class _Consumer:
 
     plan: CorrelationPlan
     candidates: set[tuple[Any, ...]] | None  # None: every group
+    on_alert: Callable[[Alert], None] | None = None
     evaluator: WindowEvaluator = field(init=False)
     ties: list[CorrelatedEvent] = field(default_factory=list)  # events at the current time
     fed: int = 0
 
     def __post_init__(self) -> None:
-        self.evaluator = WindowEvaluator(self.plan)
+        self.evaluator = WindowEvaluator(self.plan, self.on_alert)
 
     def take(self, row: dict[str, Any], base_index: int) -> None:
         base = self.plan.bases[base_index]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from sigma.backends.strascico.correlation import OPERATORS, CorrelationPlan
 
@@ -73,12 +73,14 @@ class _GroupState:
 
 
 class WindowEvaluator:
-    """Feed events in time order; collect alerts."""
+    """Feed events in time order; collect alerts, or hand each to `on_alert` as it closes
+    (a hunt over 20M events has hundreds of thousands: the caller decides where they go)."""
 
-    def __init__(self, plan: CorrelationPlan):
+    def __init__(self, plan: CorrelationPlan, on_alert: Callable[[Alert], None] | None = None):
         self.plan = plan
         self.groups: dict[tuple[Any, ...], _GroupState] = {}
         self.alerts: list[Alert] = []
+        self._emit = on_alert or self.alerts.append
         # Only what this plan's measure needs is kept up to date: a hunt feeds millions of events.
         # An event id seen twice in a window (matched by two referenced rules, or indexed twice)
         # is one event: it counts once, and only its first value counts for value_count.
@@ -174,11 +176,11 @@ class WindowEvaluator:
         assert episode is not None
         episode.event_ids = _round_robin(episode.evidence)
         episode.evidence = {}  # up to MAX_EVIDENCE_IDS per rule: a hunt keeps many alerts
-        self.alerts.append(episode)
         state.episode = None
+        self._emit(episode)
 
     def finish(self) -> list[Alert]:
-        """Close open episodes; alerts ordered by first time, then group."""
+        """Close open episodes; alerts ordered by first time, then group (none with on_alert)."""
         for state in self.groups.values():
             if state.episode is not None:
                 self._close(state)

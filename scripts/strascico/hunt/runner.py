@@ -22,6 +22,7 @@ from ..pack import AnyRule, RuleFile
 from .base_rules import HuntAlert, hunt_base_rule
 from .entities import CONTACT_CATEGORIES
 from .signals import SIGNAL_LEVELS, signals
+from .store import AlertStore
 from .victims import Victim, flood_victims
 
 _RELATIVE = re.compile(r"^(\d+)([smhdwMy])$")
@@ -47,7 +48,7 @@ def stage_of(rule: AnyRule) -> str:
 class HuntResult:
     """Alerts, rules that could not run (with why), and the per-stage summary."""
 
-    alerts: list[HuntAlert] = field(default_factory=list)
+    alerts: AlertStore = field(default_factory=AlertStore)  # in hunt_order, iterated from disk when many
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rule file, reason)
     rules_run: int = 0
     victims: dict[str, Victim] = field(default_factory=dict)  # people inbound flood signals reached
@@ -113,12 +114,13 @@ class Hunter:
             jobs: dict[Future, list[int]] = {}
             try:
                 if plans:  # the longest job starts first; base rules share the other workers
-                    jobs[pool.submit(self._correlations, rules, plans, since, until, stop.is_set)] = list(plans)
+                    jobs[pool.submit(self._correlations, rules, plans, since, until, stop.is_set,
+                                     result.alerts.append)] = list(plans)
                 for i, (_, rule) in enumerate(rules):
                     if i not in outcome and i not in plans:
                         # converted here, one at a time: a pySigma backend keeps per-conversion state
                         jobs[pool.submit(self._base, rule, self.plans.lucene(rule), since, until)] = [i]
-                for _ in progress(self._finished(jobs, outcome), len(rules)):
+                for _ in progress(self._finished(jobs, outcome, result.alerts), len(rules)):
                     pass
             except BaseException:
                 stop.set()
@@ -129,20 +131,21 @@ class Hunter:
             if isinstance(found, CorrelationNotSupported):
                 result.skipped.append((str(rule_file.path), str(found)))
                 continue
-            result.rules_run += 1
-            result.alerts.extend(found)
-        result.alerts.sort(key=lambda a: (a.first, a.rule, str(a.victim), str(a.actor)))
+            result.rules_run += 1  # its alerts are in the store already
         result.victims = flood_victims(self.client, self.prefix, self._flood_queries(), since, until)
         return result
 
     @staticmethod
-    def _finished(jobs: dict[Future, list[int]], outcome: dict[int, Any]) -> Iterator[int]:
-        """Each rule's number as its job completes (for the progress bar); errors propagate."""
+    def _finished(jobs: dict[Future, list[int]], outcome: dict[int, Any], store: AlertStore) -> Iterator[int]:
+        """Each rule's number as its job completes (for the progress bar), its alerts moved to
+        the store; errors propagate."""
         yield from (i for i in outcome)  # rules already settled (not supported)
         for job in as_completed(jobs):
             found = job.result()
             for i in jobs[job]:
-                outcome[i] = found[i] if isinstance(found, dict) else found
+                alerts = found[i] if isinstance(found, dict) else found
+                store.extend(alerts)
+                outcome[i] = []
                 yield i
 
     def _plans(self, rules: list[tuple[RuleFile, AnyRule]], outcome: dict[int, Any]) -> dict[int, CorrelationPlan]:
@@ -157,10 +160,16 @@ class Hunter:
         return plans
 
     def _correlations(self, rules: list[tuple[RuleFile, AnyRule]], plans: dict[int, CorrelationPlan],
-                      since: str | None, until: str | None, stopped: Callable[[], bool]) -> dict[int, list[HuntAlert]]:
-        found = run_plans(self.client, list(plans.values()), self.index_for, since, until, stopped=stopped)
-        return {i: [self._correlation_alert(rules[i][1], alert) for alert in alerts]
-                for i, alerts in zip(plans, found)}
+                      since: str | None, until: str | None, stopped: Callable[[], bool],
+                      keep: Callable[[HuntAlert], None]) -> dict[int, list[HuntAlert]]:
+        """Every plan's alerts to `keep` as their episodes close; no list is held."""
+        numbers = list(plans)
+
+        def closed(plan_number: int, alert: Alert) -> None:
+            keep(self._correlation_alert(rules[numbers[plan_number]][1], alert))
+
+        run_plans(self.client, list(plans.values()), self.index_for, since, until, stopped=stopped, on_alert=closed)
+        return {i: [] for i in numbers}
 
     def _flood_queries(self) -> dict[str, list[str]]:
         """Lucene of every flood signal base rule on a contact logsource, by logsource."""
