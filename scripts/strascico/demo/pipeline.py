@@ -6,7 +6,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from elasticsearch import Elasticsearch
 
@@ -16,6 +16,7 @@ from ..es.bulk import bulk_index_encoded
 from ..hunt import Hunter, HuntResult
 from ..hunt.evidence import evidence_events
 from ..ingest import IngestContext, format_class
+from ..ingest.base import Format
 from ..ingest.context import blocked_ranges
 from ..ingest.formats.reports import ReportFormat, ReportOptions
 from ..ingest.phones import PhoneNormalizer
@@ -67,8 +68,6 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
     `jobs` worker processes normalize large files while this one sends (0: one per CPU)."""
     manifest = json.loads((sim_dir / "manifest.json").read_text())
     key = watchlist_key or secrets.token_bytes(32)  # the demo's key lives only in memory
-    applicants = (sim_dir / manifest["applicants"]).read_text(encoding="utf-8")
-    built = build_watchlist(applicants, key, PhoneNormalizer("IT").normalize)
     entries = manifest["files"]
     if redo is None:  # the demo owns its prefix: start from empty indices so runs never mix
         client.indices.delete(index=f"{prefix}-*", allow_no_indices=True, expand_wildcards="all")
@@ -78,17 +77,12 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
         for entry in entries:
             for category in again[entry["path"]].logsources:
                 client.indices.delete(index=f"{prefix}-{category}-{entry['format']}", ignore_unavailable=True)
-    blocklist = sim_dir / manifest.get("blocklist", "blocklist.csv")
-    ranges = blocked_ranges(blocklist.read_text(), PhoneNormalizer("IT"))[0] if blocklist.exists() else frozenset()
     apply_templates(client, plan_templates(client, prefix))
     jobs = jobs or default_jobs()
     reports = []
-    for entry in entries:
-        ctx = IngestContext(watchlist=built.watchlist, tz=manifest.get("timezone", "Europe/Rome"),
-                            blocked_ranges=ranges, known_contacts=known)
-        fmt_class = format_class(entry["format"])
-        fmt = (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], sim_dir), key))  # reporters: same key
-               if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
+    watchlist_size, formats = manifest_formats(sim_dir, manifest, entries, key, known)
+    for entry, fmt in formats:
+        ctx = fmt.ctx
         rejects = RejectWriter(sim_dir / "rejects" / f"{Path(entry['path']).name}.ndjson")
         events = encoded_events(fmt, Sources([str(sim_dir / entry["path"])]), rejects,
                                 lambda category, name=entry["format"]: f"{prefix}-{category}-{name}", jobs, tick)
@@ -101,7 +95,27 @@ def ingest_manifest(client: Elasticsearch, sim_dir: Path, prefix: str, watchlist
     if redo is not None:  # the other files' reports stand as they were
         replaced = {r.path: r for r in reports}
         reports = [replaced.get(r.path, r) for r in redo]
-    return reports, len(built.watchlist.hashes)
+    return reports, watchlist_size
+
+
+def manifest_formats(sim_dir: Path, manifest: dict, entries: list[dict], key: bytes,
+                     known: KnownContacts | None = None) -> tuple[int, Iterator[tuple[dict, Format]]]:
+    """The exposed-cohort watchlist's size, and each entry with the reader the demo ingests it
+    with (watchlist, block list, time zone, known contacts; reporters hashed with `key`)."""
+    applicants = (sim_dir / manifest["applicants"]).read_text(encoding="utf-8")
+    built = build_watchlist(applicants, key, PhoneNormalizer("IT").normalize)
+    blocklist = sim_dir / manifest.get("blocklist", "blocklist.csv")
+    ranges = blocked_ranges(blocklist.read_text(), PhoneNormalizer("IT"))[0] if blocklist.exists() else frozenset()
+
+    def formats() -> Iterator[tuple[dict, Format]]:
+        for entry in entries:  # a fresh context per file: its counts are that file's
+            ctx = IngestContext(watchlist=built.watchlist, tz=manifest.get("timezone", "Europe/Rome"),
+                                blocked_ranges=ranges, known_contacts=known)
+            fmt_class = format_class(entry["format"])
+            yield entry, (fmt_class(ctx, ReportOptions(load_mapping(entry["mapping"], sim_dir), key))
+                          if issubclass(fmt_class, ReportFormat) else fmt_class(ctx))
+
+    return len(built.watchlist.hashes), formats()
 
 
 def learn_known_contacts(client: Elasticsearch, prefix: str, key: bytes, cutoff: str) -> tuple[KnownContacts, dict]:
@@ -124,4 +138,4 @@ def hunt_and_score(client: Elasticsearch, rules: Path, prefix: str, truth: dict[
     hunter = Hunter(client, load_pack([rules]), prefix)
     result = hunter.run(period.get("start"), period.get("end"), progress=progress)
     evidence = evidence_events(client, prefix, {i for alert in result.alerts for i in alert.event_ids})
-    return result, score(result.alerts, truth, evidence, observed)
+    return result, score(list(result.alerts), truth, evidence, observed)  # scoring indexes them
