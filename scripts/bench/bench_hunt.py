@@ -1,11 +1,12 @@
-"""Benchmark: the whole hunt vs one plain terms aggregation over the same simulated index.
+"""Benchmark: the whole hunt vs its floor, and vs one plain terms aggregation, same index.
 
 Ingests a simulation (default large, ≥ 2M events) into a running node once (under the prefix
 `strascico-bench`), then times `strascico hunt` (every base and correlation rule) in a child
-process — reporting its peak RSS — and, in the same run, one terms aggregation over all the
-same indices. Goal: the full pack within 15× one aggregation. Both are timed after clearing
-the indices' caches; the aggregation is also shown warm (its best of three), for a ratio that
-flatters nothing.
+process — reporting its peak RSS — and, in the same run, its floor: the correlations'
+prefilter and one read of the hits exact windows need, nothing evaluated. Goal: the hunt
+within 1.5x its floor. One terms aggregation over the same indices is shown for scale (cold
+and warm). Everything is timed after clearing the indices' caches. bench_growth.py does the
+same at 2M and 20M events, on a cluster, after the merges of the ingest have settled.
 
     strascico es up && python scripts/bench/bench_hunt.py [--size large]
 """
@@ -79,19 +80,19 @@ def main() -> None:
     print(f"terms agg    : {agg_cold:7.2f} s after a cache clear, {agg_warm:.2f} s warm (best of 3)")
     print(f"hunt (all)   : {hunt_s:7.2f} s after a cache clear, exit {hunt.returncode}, {summary.get('alerts')} alerts "
           f"from {summary.get('rules_run')} rules (process start, rule loading and conversion included)")
-    print(f"ratio        : {hunt_s / agg_cold:7.1f}x the cleared-cache aggregation, {hunt_s / agg_warm:.1f}x the warm one"
-          "  (goal <= 15x)")
+    print(f"for scale    : {hunt_s / agg_cold:7.1f}x the cleared-cache aggregation, {hunt_s / agg_warm:.1f}x the warm one")
     print(f"peak RSS of the hunter process: {rss:.0f} MB")
     client.indices.clear_cache(index=f"{PREFIX}-*")
     seconds, hits = correlation_read_alone(client, period["start"], period["end"])
     print(f"floor        : {seconds:7.2f} s to read the {hits} hits exact correlation windows need, with no "
           f"evaluation ({seconds / agg_cold:.1f}x the cleared-cache aggregation)")
+    print(f"ratio        : {hunt_s / seconds:7.2f}x the floor  (goal <= 1.5x)")
 
 
-def correlation_read_alone(client: Elasticsearch, since: str, until: str) -> tuple[float, int]:
+def correlation_read_alone(client: Elasticsearch, since: str, until: str, prefix: str = PREFIX) -> tuple[float, int]:
     """What the hunt cannot do without: the prefilter and one read of each candidate hit
     (the executor's own steps, without the windows)."""
-    hunter = Hunter(client, load_pack([ROOT / "rules"]), PREFIX)
+    hunter = Hunter(client, load_pack([ROOT / "rules"]), prefix)
     rules = [(f, r) for f in hunter.files for r in f.rules]
     plans = list(hunter._plans(rules, {}).values())
     started = time.perf_counter()

@@ -8,7 +8,8 @@ nothing converted. Ours = what `strascico ingest --out` runs (parallel.write_eve
 phone numbers, event ids, NDJSON), watchlist-free, in a fresh process per run: once with
 --jobs 1 and once with --jobs N (N = the CPUs this process may use; only formats that opt in
 are cut into pieces, see ingest/parallel.py). Prints per format and in total the records/s of
-both and the ratio (goal: ours >= 0.5x bare), and the peak RSS of the ingest process and of
+both and the ratio (for scale: the 0.5x goal was withdrawn in #16, the cluster is the limit of
+an end-to-end ingest and bench_growth.py compares with bare _bulk), and the peak RSS of the ingest process and of
 its largest worker for a medium (~200k) and a large (>= 2M) simulation, to show memory stays
 flat. The machine is shared: repeat with --repeat and compare ratios of the same run.
 
@@ -125,7 +126,7 @@ def report(bare: dict[str, tuple[int, float]], ours: dict, label: str) -> float:
     ours_total = ours_records / sum(f[3] for f in ours["files"])
     ratio = ours_total / bare_total
     print(f"  total {label}: bare {bare_total:9.0f} rec/s (1 process), ours {ours_total:9.0f} rec/s, "
-          f"{ratio:.2f}x of bare (goal >= 0.5x)")
+          f"{ratio:.2f}x of bare")
     return ratio
 
 

@@ -21,7 +21,8 @@ from .output import print_json
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(min=0),
               help="Same seed and options: byte-identical files.")
 @click.option("--size", default="medium", show_default=True, type=click.Choice(list(SIZES)),
-              help="tiny ≈ 1k events (tests), small ≈ 20k, medium ≈ 200k, large ≥ 2M (benchmarks).")
+              help="tiny ≈ 1k events (tests), small ≈ 20k, medium ≈ 200k, large ≥ 2M, "
+                   "xl ≈ 20M: large with 30,000 staff (growth benchmarks).")
 @click.option("--employees", type=click.IntRange(20, MAX_EMPLOYEES), help="Override the size's staff count.")
 @click.option("--days", type=click.IntRange(MIN_DAYS, 3660),
               help=f"Override the size's period (at least {MIN_DAYS}: Nov 2024 breach to Jan 2025 flood).")

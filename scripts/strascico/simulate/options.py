@@ -25,6 +25,8 @@ SIZES: dict[str, SizePreset] = {
     "small": SizePreset(employees=300, days=90, activity=0.74, flood=2.0),
     "medium": SizePreset(employees=3000, days=180, activity=0.3, flood=2.0),
     "large": SizePreset(employees=3000, days=365, activity=2.3, flood=3.0),
+    # ten times large: the same year and rates in an organisation ten times the size (growth benchmarks)
+    "xl": SizePreset(employees=MAX_EMPLOYEES, days=365, activity=2.3, flood=3.0),
 }
 
 
