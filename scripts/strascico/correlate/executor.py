@@ -25,6 +25,7 @@ from .rows import read_rows
 from .search import MAX_GROUP_TERMS, epoch_of_millis, group_terms, query_body
 from .window import Alert, CorrelatedEvent, WindowEvaluator
 
+_new_event = tuple.__new__
 IndexFor = Callable[[str], str]  # logsource category → index pattern
 STOP_CHECK_EVERY = 1000  # rows between looks at `stopped`
 PREFILTERS_AT_ONCE = 3  # plans whose groups Elasticsearch counts side by side
@@ -89,6 +90,7 @@ class _Consumer:
 
     def __post_init__(self) -> None:
         self.evaluator = WindowEvaluator(self.plan, self.on_alert)
+        self.single = len(self.plan.bases) == 1
 
     def take(self, row: dict[str, Any], base_index: int) -> None:
         base = self.plan.bases[base_index]
@@ -102,7 +104,7 @@ class _Consumer:
         event = _event(base_index, base, group, row)
         if event is None:
             return
-        if len(self.plan.bases) == 1:  # one read, in time order (then id, or shard order for hits)
+        if self.single:  # one read, in time order (then id, or shard order for hits)
             self._feed(event)
             return
         if self.ties and self.ties[0].time != event.time:
@@ -112,10 +114,13 @@ class _Consumer:
     def _flush(self) -> None:
         # Hits of several base queries arrive merged by time only; within one instant the
         # order is base rule, then id — temporal_ordered needs the earlier rule first.
-        if len(self.ties) > 1:
-            self.ties.sort(key=lambda e: (e.base, e.event_id))
-        for event in self.ties:
-            self._feed(event)
+        ties = self.ties
+        if len(ties) == 1:  # nearly always: no sort, no loop
+            self._feed(ties[0])
+        else:
+            ties.sort(key=lambda e: (e.base, e.event_id))
+            for event in ties:
+                self._feed(event)
         self.ties = []
 
     def _feed(self, event: CorrelatedEvent) -> None:
@@ -136,8 +141,10 @@ def _event(base_index: int, base: BaseQuery, group: tuple[Any, ...], row: dict[s
     value = row.get(base.value_field) if base.value_field else None
     if base.value_field and value is None:
         return None
-    return CorrelatedEvent(row["@timestamp"], base_index, group,
-                           tuple(value) if isinstance(value, list) else value, str(row.get("event.id") or row["_id"]))
+    # tuple.__new__, not CorrelatedEvent(...): the generated __new__ is Python code, run per hit
+    return _new_event(CorrelatedEvent, (row["@timestamp"], base_index, group,
+                                        tuple(value) if isinstance(value, list) else value,
+                                        str(row.get("event.id") or row["_id"])))
 
 
 @dataclass
