@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import orjson
 from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX
 
 from ..errors import ExitCode
@@ -61,8 +62,10 @@ def hunt(es_url: str | None, ca_cert: str | None, insecure: bool, since: str, un
                             progress=lambda rules, total: progress(rules, "hunting", total=total))
     summary = result.summary()
     if as_json:
-        for alert in result.alerts:
-            sys.stdout.write(json.dumps(alert.to_dict(), sort_keys=True) + "\n")
+        out = sys.stdout.buffer
+        for alert in result.alerts:  # orjson: json.dumps took a second per 50,000 alerts
+            out.write(orjson.dumps(alert.to_dict(), option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE))
+        out.flush()
         for number, victim in sorted(result.victims.items()):  # who the flood reached (for `attribute`)
             sys.stdout.write(json.dumps({"type": "victim", "number": number, "exposed": victim.exposed,
                                          "first": victim.first}, sort_keys=True) + "\n")
