@@ -48,13 +48,36 @@ def free_port() -> int:
 
 
 def _alive(pid: int) -> bool:
+    """Whether anything of the node started as `pid` still runs: the process group it leads
+    (started with start_new_session). `pid` is a wrapper (runuser, then Elasticsearch's
+    launcher); when it died alone, the server JVM lived on while `es status` said "not
+    running" and `es down` left it behind."""
     try:
-        os.kill(pid, 0)
-        return True
+        os.killpg(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    return _group_has_running(pid)
+
+
+def _group_has_running(group: int) -> bool:
+    """A member of the process group that is not a zombie (an orphan init has not reaped yet
+    would otherwise keep a dead node "alive"); without /proc, the group's existence."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited while we looked
+        fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) ": state ppid pgrp ...
+        if len(fields) > 2 and fields[2] == str(group) and fields[0] != "Z":
+            return True
+    return False
 
 
 def _health(url: str, timeout: float = 2.0) -> str | None:
