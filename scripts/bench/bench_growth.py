@@ -223,6 +223,40 @@ def print_table(rows: list[dict]) -> None:
               "(goal <= 1.0)")
 
 
+def pin(state) -> tuple[list[int], set[int], set[int]] | None:  # type: ignore[no-untyped-def]
+    """Cluster processes (every thread) on all CPUs but the last, this process and its children
+    on the last. On one shared machine the ingest's normalizing takes CPU from the nodes; a
+    cluster of its own would not give it up. Returns (pids, cluster CPUs, client CPUs)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if state is None or len(cpus) < 2:
+        sys.exit("--pin-cluster needs the local cluster of `strascico es up --nodes N` and 2 CPUs or more")
+    groups = {m.pid for m in state.members}
+    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _group_of(p) in groups]
+    cluster_cpus, client_cpus = set(cpus[:-1]), {cpus[-1]}
+    _set_affinity(pids, cluster_cpus)
+    os.sched_setaffinity(0, client_cpus)
+    print(f"pinned: cluster ({len(pids)} processes) on CPUs {sorted(cluster_cpus)}, benchmark on {sorted(client_cpus)}",
+          file=sys.stderr)
+    return pids, cluster_cpus, client_cpus
+
+
+def _group_of(proc: Path) -> int | None:
+    try:
+        stat = (proc / "stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rfind(")") + 2:].split()[2])
+
+
+def _set_affinity(pids: list[int], cpus: set[int]) -> None:
+    for pid in pids:  # every thread: a thread keeps the affinity it had
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                os.sched_setaffinity(int(task.name), cpus)
+            except OSError:
+                pass  # exited meanwhile
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="large,xl", help="simulation sizes, smallest first (default large,xl)")
@@ -231,6 +265,9 @@ def main() -> None:
     parser.add_argument("--bare-share", type=float, default=1.0,
                         help="part of each file the bare baseline posts (default 1: all of it)")
     parser.add_argument("--keep", action="store_true", help="leave the last size's indices for another look")
+    parser.add_argument("--pin-cluster", action="store_true",
+                        help="run the local cluster on all CPUs but the last and this benchmark (both sides) on "
+                             "the last: as when the cluster has machines of its own")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
     if args.es_url:
@@ -243,6 +280,7 @@ def main() -> None:
     nodes = client.cluster.health()["number_of_nodes"]
     print(f"cluster: {nodes} node(s) at {url}", file=sys.stderr)
     rows = []
+    pinned = pin(LocalCluster().recorded()) if args.pin_cluster else None
     try:
         for size in args.sizes.split(","):
             rows.append(measure(client, url, args.work, size, args.bare_share))
@@ -250,8 +288,10 @@ def main() -> None:
     finally:
         if not args.keep:
             client.indices.delete(index=f"{OURS}-*,{BARE}-*", allow_no_indices=True, expand_wildcards="all")
+        if pinned:
+            _set_affinity(pinned[0], pinned[1] | pinned[2])
     if args.json:
-        print(json.dumps({"nodes": nodes, "rows": rows}, indent=2))
+        print(json.dumps({"nodes": nodes, "pinned": bool(pinned), "rows": rows}, indent=2))
 
 
 if __name__ == "__main__":
