@@ -37,6 +37,18 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
 
 
+def start_or_skip(node):  # type: ignore[no-untyped-def]
+    """node.up(); a machine without Java skips the test outside CI, and fails it in CI."""
+    from strascico.errors import NodeError
+
+    try:
+        return node.up()
+    except NodeError as exc:
+        if IN_CI:
+            pytest.fail(f"the local Elasticsearch node must start in CI: {exc}")
+        pytest.skip(f"no local Elasticsearch node: {exc}")
+
+
 @pytest.fixture(scope="session")
 def es_url() -> Iterator[str]:
     """URL of a real local Elasticsearch node, started once for the session by our own code.
@@ -44,16 +56,10 @@ def es_url() -> Iterator[str]:
     Outside CI, a machine without Java skips the node tests with the reason; in CI a node that
     cannot start fails them.
     """
-    from strascico.errors import NodeError
     from strascico.es.node import LocalNode
 
     node = LocalNode(name=f"pytest-{os.getpid()}")
-    try:
-        state = node.up()
-    except NodeError as exc:
-        if IN_CI:
-            pytest.fail(f"the local Elasticsearch node must start in CI: {exc}")
-        pytest.skip(f"no local Elasticsearch node: {exc}")
+    state = start_or_skip(node)
     try:
         yield state.url
     finally:

@@ -13,12 +13,9 @@ import signal
 import time
 import urllib.request
 
-import pytest
-
-from strascico.errors import NodeError
 from strascico.es.node import LocalNode, _group_has_running
 
-from .conftest import IN_CI
+from .conftest import start_or_skip
 
 
 def _answers(url: str) -> bool:
@@ -31,12 +28,7 @@ def _answers(url: str) -> bool:
 
 def test_status_and_down_follow_the_node_when_its_wrapper_died() -> None:
     node = LocalNode(name=f"pytest-wrapper-{os.getpid()}")
-    try:
-        state = node.up()
-    except NodeError as exc:
-        if IN_CI:
-            pytest.fail(f"the local Elasticsearch node must start in CI: {exc}")
-        pytest.skip(f"no local Elasticsearch node: {exc}")
+    state = start_or_skip(node)
     try:
         os.kill(state.pid, signal.SIGKILL)  # the wrapper alone, not its group
         deadline = time.monotonic() + 30

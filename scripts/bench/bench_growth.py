@@ -46,7 +46,7 @@ from strascico.deploy.templates import apply_templates, plan_templates
 from strascico.es.bulk import BATCH_DOCS
 from strascico.es.cluster import LocalCluster
 from strascico.es.connection import ClusterSettings
-from strascico.es.node import LocalNode
+from strascico.es.node import LocalNode, group_pids
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS, BARE = "strascico-growth", "strascico-growth-bare"
@@ -75,7 +75,7 @@ import json, resource, sys, time
 from pathlib import Path
 from strascico.demo.pipeline import ingest_manifest
 from strascico.es.connection import ClusterSettings
-from strascico.es.node import LocalNode
+from strascico.es.node import LocalNode, group_pids
 client = ClusterSettings(sys.argv[1], timeout=300).client()
 started = time.perf_counter()
 reports, _ = ingest_manifest(client, Path(sys.argv[2]), sys.argv[3], watchlist_key=bytes.fromhex(sys.argv[4]))
@@ -230,22 +230,13 @@ def pin(state) -> tuple[list[int], set[int], set[int]] | None:  # type: ignore[n
     cpus = sorted(os.sched_getaffinity(0))
     if state is None or len(cpus) < 2:
         sys.exit("--pin-cluster needs the local cluster of `strascico es up --nodes N` and 2 CPUs or more")
-    groups = {m.pid for m in state.members}
-    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _group_of(p) in groups]
+    pids = [pid for member in state.members for pid in group_pids(member.pid)]
     cluster_cpus, client_cpus = set(cpus[:-1]), {cpus[-1]}
     _set_affinity(pids, cluster_cpus)
     os.sched_setaffinity(0, client_cpus)
     print(f"pinned: cluster ({len(pids)} processes) on CPUs {sorted(cluster_cpus)}, benchmark on {sorted(client_cpus)}",
           file=sys.stderr)
     return pids, cluster_cpus, client_cpus
-
-
-def _group_of(proc: Path) -> int | None:
-    try:
-        stat = (proc / "stat").read_text()
-    except OSError:
-        return None
-    return int(stat[stat.rfind(")") + 2:].split()[2])
 
 
 def _set_affinity(pids: list[int], cpus: set[int]) -> None:

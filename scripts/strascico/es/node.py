@@ -64,20 +64,21 @@ def _alive(pid: int) -> bool:
 def _group_has_running(group: int) -> bool:
     """A member of the process group that is not a zombie (an orphan init has not reaped yet
     would otherwise keep a dead node "alive"); without /proc, the group's existence."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return True
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
+    return bool(group_pids(group)) if Path("/proc").is_dir() else True
+
+
+def group_pids(group: int) -> list[int]:
+    """Processes of a process group that are not zombies, from /proc ([] without it)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
         try:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # exited while we looked
         fields = stat[stat.rfind(")") + 2:].split()  # after "pid (comm) ": state ppid pgrp ...
         if len(fields) > 2 and fields[2] == str(group) and fields[0] != "Z":
-            return True
-    return False
+            found.append(int(entry.name))
+    return found
 
 
 def _health(url: str, timeout: float = 2.0) -> str | None:

@@ -19,7 +19,7 @@ import os
 import sys
 from collections import deque
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 import orjson
 
@@ -92,16 +92,29 @@ def _start_worker(fmt: Format) -> None:
     _worker["format"] = fmt
 
 
+def _piece_bytes(piece: Piece) -> io.BytesIO:
+    with open(piece.path, "rb") as handle:
+        handle.seek(piece.offset)
+        return io.BytesIO(handle.read(piece.size))
+
+
+def _piece_events(fmt: Format, stream: BinaryIO, piece: Piece, stats: IngestStats,
+                  reject: Callable[[Reject], object]) -> Iterator[Event]:
+    """A piece's events; its rejects, with file line numbers, to `reject`; counts in `stats`."""
+    for record in counted(enriched(fmt.records(stream, piece.path), fmt.ctx), stats):
+        if type(record) is Event:
+            yield record  # type: ignore[misc]
+        elif type(record) is Reject:
+            record.line += piece.lines_before  # type: ignore[union-attr]
+            reject(record)  # type: ignore[arg-type]
+
+
 def _normalize_piece(piece: Piece) -> tuple[bytes, list[Reject], IngestStats]:
     """NDJSON of a piece's events, its rejects with file line numbers, and its counts."""
     fmt = _worker["format"]
     stats = fmt.ctx.stats = IngestStats()  # per piece: the parent adds them up in file order
-    with open(piece.path, "rb") as handle:
-        handle.seek(piece.offset)
-        data = handle.read(piece.size)
-    out: list[bytes] = []
     rejects: list[Reject] = []
-    _normalize(fmt, io.BytesIO(data), piece, stats, out.append, rejects.append)
+    out = [orjson.dumps(event.fields) for event in _piece_events(fmt, _piece_bytes(piece), piece, stats, rejects.append)]
     out.append(b"")
     return b"\n".join(out), rejects, stats
 
@@ -110,39 +123,10 @@ def _encode_piece(piece: Piece) -> tuple[list[tuple[str, bytes, str | None]], li
     """A piece's events ready for bulk (category, serialized event, event id), rejects, counts."""
     fmt = _worker["format"]
     stats = fmt.ctx.stats = IngestStats()
-    with open(piece.path, "rb") as handle:
-        handle.seek(piece.offset)
-        data = handle.read(piece.size)
-    events: list[tuple[str, bytes, str | None]] = []
     rejects: list[Reject] = []
-    for record in counted(enriched(fmt.records(io.BytesIO(data), piece.path), fmt.ctx), stats):
-        if type(record) is Event:
-            events.append((record.category, orjson.dumps(record.fields), record.fields.get("event.id")))  # type: ignore[union-attr]
-        elif type(record) is Reject:
-            record.line += piece.lines_before  # type: ignore[union-attr]
-            rejects.append(record)  # type: ignore[arg-type]
+    events = [(event.category, orjson.dumps(event.fields), event.fields.get("event.id"))
+              for event in _piece_events(fmt, _piece_bytes(piece), piece, stats, rejects.append)]
     return events, rejects, stats
-
-
-def _normalize(fmt: Format, stream: BinaryIO, piece: Piece, stats: IngestStats, emit: Callable[[bytes], object],
-               reject: Callable[[Reject], object]) -> int:
-    """A piece's events as NDJSON lines (without their newline) to `emit`, its rejects to `reject`."""
-    events = 0
-    for record in counted(enriched(fmt.records(stream, piece.path), fmt.ctx), stats):
-        if type(record) is Event:
-            emit(orjson.dumps(record.fields))  # type: ignore[union-attr]
-            events += 1
-        elif type(record) is Reject:
-            record.line += piece.lines_before  # type: ignore[union-attr]
-            reject(record)  # type: ignore[arg-type]
-    return events
-
-
-def _normalize_rest(fmt: Format, piece: Piece, out: BinaryIO, rejects: RejectWriter) -> int:
-    """The rest of a file that could not be cut, streamed in this process."""
-    with open(piece.path, "rb") as handle:
-        handle.seek(piece.offset)
-        return _normalize(fmt, handle, piece, fmt.ctx.stats, lambda line: out.write(line + b"\n"), rejects.write)
 
 
 def parallel_worth(fmt: Format, sources: Sources, jobs: int) -> bool:
@@ -166,23 +150,19 @@ def write_ndjson_parallel(fmt: Format, sources: Sources, out: BinaryIO, rejects:
                           tick: Callable[[int], None] = lambda n: None, piece_bytes: int = PIECE_BYTES) -> int:
     """What write_ndjson(normalized_events(fmt, ...)) writes, normalized by `jobs` worker
     processes; counts go to fmt.ctx.stats."""
-    stats = fmt.ctx.stats
     written = 0
-    context = multiprocessing.get_context("fork")  # workers inherit the format: nothing to pickle
-    with context.Pool(jobs, initializer=_start_worker, initargs=(fmt,)) as pool:
-        for path in sources.paths:
-            window: deque = deque()
-            for piece in pieces(path, type(fmt), piece_bytes):
-                if piece.size < 0:  # after what is in flight, in order
-                    while window:
-                        written += _collect(window.popleft().get(), out, rejects, stats, tick)
-                    written += _normalize_rest(fmt, piece, out, rejects)
-                    continue
-                window.append(pool.apply_async(_normalize_piece, (piece,)))
-                if len(window) >= jobs * IN_FLIGHT_PER_JOB:
-                    written += _collect(window.popleft().get(), out, rejects, stats, tick)
-            while window:
-                written += _collect(window.popleft().get(), out, rejects, stats, tick)
+    for piece, result in _in_order(fmt, sources, _normalize_piece, jobs, piece_bytes):
+        if result is None:  # the rest of a file that could not be cut, streamed here
+            with open(piece.path, "rb") as handle:
+                handle.seek(piece.offset)
+                for event in _piece_events(fmt, handle, piece, fmt.ctx.stats, rejects.write):
+                    out.write(orjson.dumps(event.fields) + b"\n")
+                    written += 1
+            continue
+        ndjson, piece_rejects, piece_stats = result
+        out.write(ndjson)
+        _merge(piece_rejects, piece_stats, rejects, fmt.ctx.stats, tick)
+        written += piece_stats.events
     return written
 
 
@@ -201,62 +181,53 @@ def encoded_events_parallel(fmt: Format, sources: Sources, rejects: RejectWriter
                             jobs: int, tick: Callable[[int], None] = lambda n: None,
                             piece_bytes: int = PIECE_BYTES) -> Iterator[tuple[str, bytes, str | None]]:
     """What encoded_events gives in one process, from `jobs` workers; counts go to fmt.ctx.stats."""
-    stats = fmt.ctx.stats
-    context = multiprocessing.get_context("fork")
+    indices: dict[str, str] = {}  # category → index name
+    for piece, result in _in_order(fmt, sources, _encode_piece, jobs, piece_bytes):
+        if result is None:  # the rest of a file that could not be cut, read here
+            with open(piece.path, "rb") as handle:
+                handle.seek(piece.offset)
+                for event in _piece_events(fmt, handle, piece, fmt.ctx.stats, rejects.write):
+                    tick(1)
+                    yield index_for(event.category), orjson.dumps(event.fields), event.fields.get("event.id")
+            continue
+        events, piece_rejects, piece_stats = result
+        _merge(piece_rejects, piece_stats, rejects, fmt.ctx.stats, tick)
+        for category, source, event_id in events:
+            index = indices.get(category) or indices.setdefault(category, index_for(category))
+            yield index, source, event_id
+
+
+def _in_order(fmt: Format, sources: Sources, work: Callable[[Piece], Any], jobs: int,
+              piece_bytes: int) -> Iterator[tuple[Piece, Any]]:
+    """Each piece with what `work` made of it in a worker, in file order, at most a few in
+    flight; a piece that is the uncut rest of a file comes with None, after those before it."""
+    context = multiprocessing.get_context("fork")  # workers inherit the format: nothing to pickle
     with context.Pool(jobs, initializer=_start_worker, initargs=(fmt,)) as pool:
         for path in sources.paths:
             window: deque = deque()
             for piece in pieces(path, type(fmt), piece_bytes):
-                if piece.size < 0:  # no more cuts: after what is in flight, the rest here, in order
+                if piece.size < 0:
                     while window:
-                        yield from _collect_encoded(window.popleft().get(), index_for, rejects, stats, tick)
-                    yield from _encode_rest(fmt, piece, index_for, rejects, tick)
+                        done, result = window.popleft()
+                        yield done, result.get()
+                    yield piece, None
                     continue
-                window.append(pool.apply_async(_encode_piece, (piece,)))
+                window.append((piece, pool.apply_async(work, (piece,))))
                 if len(window) >= jobs * IN_FLIGHT_PER_JOB:
-                    yield from _collect_encoded(window.popleft().get(), index_for, rejects, stats, tick)
+                    done, result = window.popleft()
+                    yield done, result.get()
             while window:
-                yield from _collect_encoded(window.popleft().get(), index_for, rejects, stats, tick)
+                done, result = window.popleft()
+                yield done, result.get()
 
 
-def _encode_rest(fmt: Format, piece: Piece, index_for: Callable[[str], str], rejects: RejectWriter,
-                 tick: Callable[[int], None]) -> Iterator[tuple[str, bytes, str | None]]:
-    """The rest of a file that could not be cut, encoded in this process."""
-    with open(piece.path, "rb") as handle:
-        handle.seek(piece.offset)
-        for record in counted(enriched(fmt.records(handle, piece.path), fmt.ctx), fmt.ctx.stats):
-            tick(1)
-            if type(record) is Event:
-                yield (index_for(record.category), orjson.dumps(record.fields),  # type: ignore[union-attr]
-                       record.fields.get("event.id"))  # type: ignore[union-attr]
-            elif type(record) is Reject:
-                record.line += piece.lines_before  # type: ignore[union-attr]
-                rejects.write(record)  # type: ignore[arg-type]
-
-
-def _collect_encoded(result: tuple[list[tuple[str, bytes, str | None]], list[Reject], IngestStats],
-                     index_for: Callable[[str], str], rejects: RejectWriter, stats: IngestStats,
-                     tick: Callable[[int], None]) -> Iterator[tuple[str, bytes, str | None]]:
-    events, piece_rejects, piece_stats = result
+def _merge(piece_rejects: list[Reject], piece_stats: IngestStats, rejects: RejectWriter, stats: IngestStats,
+           tick: Callable[[int], None]) -> None:
+    """A finished piece's rejects written and counts added, in file order."""
     for reject in piece_rejects:
         rejects.write(reject)
     add_stats(stats, piece_stats)
     tick(piece_stats.read)
-    indices: dict[str, str] = {}
-    for category, source, event_id in events:
-        index = indices.get(category) or indices.setdefault(category, index_for(category))
-        yield index, source, event_id
-
-
-def _collect(result: tuple[bytes, list[Reject], IngestStats], out: BinaryIO, rejects: RejectWriter,
-             stats: IngestStats, tick: Callable[[int], None]) -> int:
-    ndjson, piece_rejects, piece_stats = result
-    out.write(ndjson)
-    for reject in piece_rejects:
-        rejects.write(reject)
-    add_stats(stats, piece_stats)
-    tick(piece_stats.read)
-    return piece_stats.events
 
 
 def add_stats(total: IngestStats, part: IngestStats) -> None:
