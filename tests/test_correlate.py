@@ -233,9 +233,13 @@ def _indexed_plan(client: Elasticsearch, tmp_path: Path, rule: dict, events: lis
     return _plan_of(tmp_path / "plan", rule), index
 
 
-def test_rows_from_the_composite_read_equal_the_hits(es_client: Elasticsearch, area: ScratchPrefix) -> None:
+def test_rows_from_the_composite_read_equal_the_hits(es_client: Elasticsearch, area: ScratchPrefix,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The composite read folds a multi-valued field's buckets back into one row, keeps absent
-    fields absent, and orders by time then id; it must give what streaming the hits gives."""
+    fields absent, and orders by time then id; it must give what streaming the hits gives —
+    also when pages and time slices are tiny, so that slices are empty, cut a burst, or end
+    inside a multi-valued document's buckets."""
+    from strascico.correlate import rows as composite_rows
     from strascico.correlate.rows import read_rows
     from strascico.correlate.search import stream_hits
 
@@ -254,6 +258,13 @@ def test_rows_from_the_composite_read_equal_the_hits(es_client: Elasticsearch, a
 
     composite = shape(read_rows(es_client, index, query, fields))
     assert composite == shape(stream_hits(es_client, index, query, fields))
+    for page, slice_rows in ((1, 1), (2, 1), (3, 2)):
+        monkeypatch.setattr(composite_rows, "PAGE", page)
+        monkeypatch.setattr(composite_rows, "SLICE_ROWS", slice_rows)
+        read = list(read_rows(es_client, index, query, fields))
+        assert [(r["@timestamp"], r["event.id"]) for r in read] == sorted((r["@timestamp"], r["event.id"]) for r in read)
+        assert shape(iter(read)) == composite, (page, slice_rows)
+    monkeypatch.undo()
     assert [r["telephony.callee.number"] for r in composite if r["@timestamp"] == 1736848860000] == [
         ["+393351234561", "+393351234569"]]
     assert sum("telephony.callee.number" not in r for r in composite) == 1
@@ -303,3 +314,16 @@ def test_run_plans_stops_when_asked(es_client: Elasticsearch, area: ScratchPrefi
     with pytest.raises(Stopped):
         run_plans(es_client, [plan], lambda c: index, stopped=lambda: True)
     assert len(run_plans(es_client, [plan], lambda c: index, stopped=lambda: False)[0]) == 1
+
+
+def test_time_slices_follow_the_density_of_the_matches() -> None:
+    """A slice is sized from the one before it: narrower after a dense one, wider (at most
+    WIDEN_AT_MOST times) after a thin or empty one, never zero."""
+    from strascico.correlate.rows import SLICE_ROWS, WIDEN_AT_MOST, first_width, next_width
+
+    assert first_width(0, 999, SLICE_ROWS * 10) == 100  # ten slices' worth in a second
+    assert first_width(5, 5, 1) >= 1
+    assert next_width(1000, SLICE_ROWS * 4) == 250
+    assert next_width(1000, SLICE_ROWS) == 1000
+    assert next_width(1000, 0) == 1000 * WIDEN_AT_MOST
+    assert next_width(1, SLICE_ROWS * 10) == 1
