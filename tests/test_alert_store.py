@@ -47,3 +47,31 @@ def test_few_alerts_never_touch_the_disk() -> None:
     store = AlertStore()
     store.extend(_alert(random.Random(1), n) for n in range(10))
     assert store._folder is None and len(list(store)) == 10
+
+
+class _CountingStore(AlertStore):
+    passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.passes += 1
+        return super().__iter__()
+
+
+def test_the_summary_reads_the_alerts_once_and_finds_each_stages_first_signal() -> None:
+    """At 20M events the alerts come back from disk: the summary made three passes and held
+    a list of every flood signal (450 MB) — one pass now, with the same figures."""
+    from strascico.hunt.runner import HuntResult, _epoch
+
+    rng = random.Random(7)
+    alerts = [_alert(rng, n) for n in range(900)]
+    alerts[17].stage, alerts[17].first = "breach", "2025-01-05T00:00:00Z"
+    alerts[18].stage, alerts[18].first, alerts[18].level = "breach", "2025-01-01T00:00:00Z", "low"  # not a signal
+    alerts[19].stage, alerts[19].first = "breach", "2025-01-09T00:00:00Z"
+    store = _CountingStore(in_memory=100)
+    store.extend(alerts)
+    summary = HuntResult(alerts=store).summary()
+    assert store.passes == 1
+    flood_first = min(a.first for a in alerts if a.stage == "flood")
+    assert summary["stages"]["breach"]["alerts"] == 3 and summary["stages"]["flood"]["alerts"] == 897
+    expected = round((_epoch(flood_first) - _epoch("2025-01-05T00:00:00Z")) / 86400, 1)
+    assert summary["link"]["flood_began_days_after_first_breach_signal"] == expected

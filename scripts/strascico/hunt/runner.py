@@ -17,11 +17,12 @@ from sigma.pipelines.strascico.pipeline import DEFAULT_INDEX_PREFIX, index_patte
 
 from ..correlate import Alert, run_plans
 from ..correlate.plans import CorrelationNotSupported, CorrelationPlan, PlanBuilder
+from ..correlate.search import iso_of_epoch
 from ..es.health import require_primaries
 from ..pack import AnyRule, RuleFile
 from .base_rules import HuntAlert, hunt_base_rule
 from .entities import CONTACT_CATEGORIES
-from .signals import SIGNAL_LEVELS, signals
+from .signals import SIGNAL_LEVELS, is_signal
 from .store import AlertStore
 from .victims import Victim, flood_victims
 
@@ -54,20 +55,25 @@ class HuntResult:
     victims: dict[str, Victim] = field(default_factory=dict)  # people inbound flood signals reached
 
     def summary(self) -> dict[str, Any]:
+        """One pass over the alerts: at 20M events they are read back from disk, and a list of
+        the flood signals alone took 450 MB."""
         stages: dict[str, dict[str, Any]] = {}
+        # From the first breach signal: later breach-stage alerts (a routine dump flagged in
+        # February) must not make the flood look as if it came first.
+        firsts: dict[str, str] = {}
         for alert in self.alerts:
             stage = stages.setdefault(alert.stage, {"alerts": 0, "rules": set(), "first": None, "last": None})
             stage["alerts"] += 1
             stage["rules"].add(alert.rule)
             stage["first"] = min(filter(None, (stage["first"], alert.first)))
             stage["last"] = max(filter(None, (stage["last"], alert.last)))
+            for kind in ("breach", "flood"):
+                if is_signal(alert, kind) and (kind not in firsts or alert.first < firsts[kind]):
+                    firsts[kind] = alert.first
         for stage in stages.values():
             stage["rules"] = sorted(stage["rules"])
         people = {number: victim.exposed for number, victim in self.victims.items()}
-        # From the first breach signal: later breach-stage alerts (a routine dump flagged in
-        # February) must not make the flood look as if it came first.
-        breach_first = min((a.first for a in signals(self.alerts, "breach")), default=None)
-        flood_first = min((a.first for a in signals(self.alerts, "flood")), default=None)
+        breach_first, flood_first = firsts.get("breach"), firsts.get("flood")
         onset = None
         if breach_first and flood_first:
             onset = round((_epoch(flood_first) - _epoch(breach_first)) / 86400, 1)
@@ -93,6 +99,7 @@ class Hunter:
         self.files = files
         self.prefix = index_prefix
         self.plans = PlanBuilder(files)
+        self._metas: dict[tuple[int, str], dict[str, Any]] = {}
 
     def index_for(self, category: str) -> str:
         return index_pattern(category, self.prefix)
@@ -119,8 +126,9 @@ class Hunter:
                 for i, (_, rule) in enumerate(rules):
                     if i not in outcome and i not in plans:
                         # converted here, one at a time: a pySigma backend keeps per-conversion state
-                        jobs[pool.submit(self._base, rule, self.plans.lucene(rule), since, until)] = [i]
-                for _ in progress(self._finished(jobs, outcome, result.alerts), len(rules)):
+                        jobs[pool.submit(self._base, rule, self.plans.lucene(rule), since, until,
+                                         result.alerts.append)] = [i]
+                for _ in progress(self._finished(jobs, outcome), len(rules)):
                     pass
             except BaseException:
                 stop.set()
@@ -136,15 +144,13 @@ class Hunter:
         return result
 
     @staticmethod
-    def _finished(jobs: dict[Future, list[int]], outcome: dict[int, Any], store: AlertStore) -> Iterator[int]:
-        """Each rule's number as its job completes (for the progress bar), its alerts moved to
-        the store; errors propagate."""
+    def _finished(jobs: dict[Future, list[int]], outcome: dict[int, Any]) -> Iterator[int]:
+        """Each rule's number as its job completes (for the progress bar; its alerts are in the
+        store already); errors propagate."""
         yield from (i for i in outcome)  # rules already settled (not supported)
         for job in as_completed(jobs):
-            found = job.result()
+            job.result()
             for i in jobs[job]:
-                alerts = found[i] if isinstance(found, dict) else found
-                store.extend(alerts)
                 outcome[i] = []
                 yield i
 
@@ -161,7 +167,7 @@ class Hunter:
 
     def _correlations(self, rules: list[tuple[RuleFile, AnyRule]], plans: dict[int, CorrelationPlan],
                       since: str | None, until: str | None, stopped: Callable[[], bool],
-                      keep: Callable[[HuntAlert], None]) -> dict[int, list[HuntAlert]]:
+                      keep: Callable[[HuntAlert], None]) -> None:
         """Every plan's alerts to `keep` as their episodes close; no list is held."""
         numbers = list(plans)
 
@@ -169,7 +175,6 @@ class Hunter:
             keep(self._correlation_alert(rules[numbers[plan_number]][1], alert))
 
         run_plans(self.client, list(plans.values()), self.index_for, since, until, stopped=stopped, on_alert=closed)
-        return {i: [] for i in numbers}
 
     def _flood_queries(self) -> dict[str, list[str]]:
         """Lucene of every flood signal base rule on a contact logsource, by logsource."""
@@ -183,21 +188,29 @@ class Hunter:
         return queries
 
     def _meta(self, rule: AnyRule, kind: str) -> dict[str, Any]:
+        """The rule's part of each of its alerts, made once: the same strings for all of them."""
+        key = (id(rule), kind)
+        if key not in self._metas:
+            self._metas[key] = self._meta_of(rule, kind)
+        return self._metas[key]
+
+    def _meta_of(self, rule: AnyRule, kind: str) -> dict[str, Any]:
         return {"rule_id": str(rule.id), "rule": rule.name or str(rule.id), "title": rule.title,
                 "level": rule.level.name.lower() if rule.level else "medium", "stage": stage_of(rule), "kind": kind}
 
-    def _base(self, rule: AnyRule, lucene: str, since: str | None, until: str | None) -> list[HuntAlert]:
+    def _base(self, rule: AnyRule, lucene: str, since: str | None, until: str | None,
+              keep: Callable[[HuntAlert], None]) -> None:
+        """The rule's alerts to `keep` a page at a time: a flood rule at 20M events has 100,000s."""
         category = rule.logsource.category or ""
         meta = self._meta(rule, "rule")
-        return [HuntAlert(**meta, first=b["first"], last=b["last"], count=b["count"], victim=b["victim"],
-                          actor=b["actor"], people=b["people"], exposed_people=b["exposed_people"],
-                          direction=b["direction"], event_ids=b["event_ids"])
-                for b in hunt_base_rule(self.client, self.index_for(category), category, lucene, since, until,
-                                         meta["rule"])]
+        for b in hunt_base_rule(self.client, self.index_for(category), category, lucene, since, until, meta["rule"]):
+            keep(HuntAlert(**meta, first=b["first"], last=b["last"], count=b["count"], victim=b["victim"],
+                           actor=b["actor"], people=b["people"], exposed_people=b["exposed_people"],
+                           direction=b["direction"], event_ids=b["event_ids"]))
 
     def _correlation_alert(self, rule: AnyRule, alert: Alert) -> HuntAlert:
-        data = alert.to_dict()
-        return HuntAlert(**self._meta(rule, "correlation"), first=data["first"], last=data["last"], count=alert.value,
+        return HuntAlert(**self._meta(rule, "correlation"), first=iso_of_epoch(alert.first),
+                         last=iso_of_epoch(alert.last), count=alert.value,
                          victim=None, actor=", ".join(f"{k}={v}" for k, v in alert.group.items()),
                          group=alert.group, event_ids=alert.event_ids[:10])
 

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .base_rules import HuntAlert
 
-IN_MEMORY = 50_000  # alerts held before a sorted run goes to disk (about 50 MB)
+IN_MEMORY = 20_000  # alerts held before a sorted run goes to disk (about 30 MB)
 
 
 def hunt_order(alert: HuntAlert) -> tuple[Any, ...]:

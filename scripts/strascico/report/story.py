@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..hunt import HuntAlert, HuntResult
-from ..hunt.signals import signals
+from ..hunt.signals import first_signal, signals
 from ..hunt.victims import Victim
 from ..pack import AnyRule, RuleFile
 from .phases import PHASES, phase_of
@@ -72,14 +72,12 @@ def victims_over_time(victims: dict[str, Victim]) -> dict[str, Any]:
 
 def who_is_affected(result: HuntResult, exposed_cohort: int | None) -> dict[str, Any]:
     people = {number: victim.exposed for number, victim in result.victims.items()}
-    flood = signals(result.alerts, "flood")
-    breach = signals(result.alerts, "breach")
-    onset = min((a.first for a in flood), default=None)
-    first_breach = min((a.first for a in breach), default=None)
+    onset = first_signal(result.alerts, "flood")
+    first_breach = first_signal(result.alerts, "breach")
     days_after = None
     if onset and first_breach:
         days_after = round((date.fromisoformat(onset[:10]) - date.fromisoformat(first_breach[:10])).days, 0)
-    return {"exposed_cohort": exposed_cohort, "flood_found": bool(flood), "flood_victims": len(people),
+    return {"exposed_cohort": exposed_cohort, "flood_found": onset is not None, "flood_victims": len(people),
             "in_cohort": sum(v is True for v in people.values()), "not_in_cohort": sum(v is False for v in people.values()),
             "exposure_unknown": sum(v is None for v in people.values()), "flood_onset": onset,
             "onset_days_after_first_breach_signal": days_after, "victims_over_time": victims_over_time(result.victims)}
