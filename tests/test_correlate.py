@@ -176,16 +176,20 @@ def test_the_prefilter_reads_only_groups_that_can_alert(es_client: Elasticsearch
                             lambda c: index, None, None) is None  # 'at most': a quiet group can alert
 
 
-@pytest.mark.parametrize("bucketed_from_matches", [0, 10**9], ids=["both-stages", "totals-only"])
+@pytest.mark.parametrize(("bucketed_from_matches", "page"), [(0, 50_000), (0, 7), (10**9, 50_000)],
+                         ids=["both-stages", "both-stages-tiny-chunks", "totals-only"])
 def test_the_prefilter_changes_no_alert(es_client: Elasticsearch, area: ScratchPrefix, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch, bucketed_from_matches: int) -> None:
+                                        monkeypatch: pytest.MonkeyPatch, bucketed_from_matches: int,
+                                        page: int) -> None:
     """Random traffic over many groups, every executable type and operator: the alerts with the
-    prefilter equal, field by field, the alerts of reading every hit."""
+    prefilter equal, field by field, the alerts of reading every hit — also when stage 2 counts
+    a few groups per request and pages through a group's buckets."""
     import random
 
     from strascico.correlate import prefilter
 
     monkeypatch.setattr(prefilter, "BUCKETED_FROM_MATCHES", bucketed_from_matches)
+    monkeypatch.setattr(prefilter, "PAGE", page)
 
     rng = random.Random(7)
     events = [call(f"{rng.randrange(8, 16):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}",
@@ -327,3 +331,13 @@ def test_time_slices_follow_the_density_of_the_matches() -> None:
     assert next_width(1000, SLICE_ROWS) == 1000
     assert next_width(1000, 0) == 1000 * WIDEN_AT_MOST
     assert next_width(1, SLICE_ROWS * 10) == 1
+
+
+def test_stage_two_chunks_follow_key_order_and_their_matches() -> None:
+    """Survivors cut in key order where a chunk's matches would pass the limit; a group with
+    more matches than the limit is a chunk of its own, never split or dropped."""
+    from strascico.correlate.prefilter import chunks
+
+    survivors = {("c",): 4, ("a",): 3, ("b",): 3, ("d",): 12, ("e",): 1}
+    assert chunks(survivors, matches_per_chunk=6) == [[("a",), ("b",)], [("c",)], [("d",)], [("e",)]]
+    assert chunks(survivors, matches_per_chunk=100) == [[("a",), ("b",), ("c",), ("d",), ("e",)]]
