@@ -76,7 +76,6 @@ import json, resource, sys, time
 from pathlib import Path
 from strascico.demo.pipeline import ingest_manifest
 from strascico.es.connection import ClusterSettings
-from strascico.es.node import LocalNode, group_pids
 client = ClusterSettings(sys.argv[1], timeout=300).client()
 started = time.perf_counter()
 reports, _ = ingest_manifest(client, Path(sys.argv[2]), sys.argv[3], watchlist_key=bytes.fromhex(sys.argv[4]))
@@ -184,13 +183,12 @@ def measure(client: Elasticsearch, url: str, work: Path, size: str, share: float
             "bare": {"docs": bare_docs, "indexed": bare_indexed, "seconds": bare_s, "share": share},
             "ours": {"records": ours.result["records"], "seconds": ours.result["seconds"], "rss": ours.peak_rss_mb,
                      "worker_rss": ours.result["rss"][1]},
-            **measure_hunt(client, url, sim, rounds)}
+            **measure_hunt(client, url, sim, size, rounds)}
 
 
-def measure_hunt(client: Elasticsearch, url: str, sim: Path, rounds: int) -> dict:
+def measure_hunt(client: Elasticsearch, url: str, sim: Path, size: str, rounds: int) -> dict:
     """The hunt and its floor over the indices under OURS, `rounds` times each."""
     truth = json.loads((sim / "ground-truth.json").read_text())
-    size = sim.name.removeprefix("sim-")
     indexed = client.count(index=f"{OURS}-*")["count"]
     hunts, floors = [], []
     for round_number in range(1, rounds + 1):  # alternated: both see the cluster as warm as the other
@@ -229,6 +227,7 @@ def print_table(rows: list[dict]) -> None:
         ("  floor s, best (hits read)", lambda r: f"{r['floor']['seconds']:.1f} ({r['floor']['hits']:,})"),
         ("  x floor (goal <= 1.5)", lambda r: f"{r['hunt']['seconds'] / r['floor']['seconds']:.2f}x"),
     ]
+
     def shown(cell, row: dict) -> str:  # type: ignore[no-untyped-def]
         try:
             return cell(row)
@@ -299,7 +298,7 @@ def main() -> None:
     pinned = pin(LocalCluster().recorded()) if args.pin_cluster else None
     try:
         for size in args.sizes.split(","):
-            rows.append(measure_hunt(client, url, ensure_simulation(args.work, size), args.rounds) if args.hunt_only
+            rows.append(measure_hunt(client, url, ensure_simulation(args.work, size), size, args.rounds) if args.hunt_only
                         else measure(client, url, args.work, size, args.bare_share, args.rounds))
             print_table(rows)
     finally:

@@ -3,8 +3,8 @@
 Keyed by (@timestamp, event.id, then the fields the plans read), Elasticsearch hands back the
 values straight from doc values, oldest first, with no fetch phase: about 8 µs a match on the
 2M-event bench against 23 µs for search_after hits. The period is read in time slices of about
-a page each, so that no page scans more than its own slice's matches. A multi-valued field comes back as one
-bucket per value; the buckets of one (time, id) are adjacent and are folded into one row with
+a page each, so that no page scans more than its own slice's matches. A multi-valued field
+comes back as one bucket per value; the buckets of one (time, id) are adjacent and are folded into one row with
 a list, as hits give it. That makes (@timestamp, event.id) the identity of an event, as ECS
 defines event.id and as the windows already count it: two documents sharing both are read as
 one event with the values of both. Documents without an event.id (or with an empty one) could
@@ -26,6 +26,9 @@ from .search import prefetched, stream_hits
 PAGE = 20_000  # buckets a page (Elasticsearch refuses more than 65,536)
 KEYS = ("@timestamp", "event.id")  # the order of the rows, and what makes one row
 FILTER_PATH = f"aggregations.rows.buckets.key,aggregations.rows.after_key,{SHARDS_FILTER}"
+SLICE_ROWS = PAGE * 3 // 4  # a slice sized for a bit under one page: a second page scans it again
+WIDEN_AT_MOST = 8  # an empty or thin slice (a night, a gap in the data) widens the next one this much
+Slice = tuple[int, int, Any, int]  # start ms, width ms, after key within it, buckets read from it so far
 
 
 def read_rows(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
@@ -75,10 +78,10 @@ def _composite_rows(client: Elasticsearch, index: str, query: dict[str, Any], ot
     names = [*KEYS, *others]
     sources = [{f"k{i}": {"terms": {"field": name, **({"missing_bucket": True} if name in others else {})}}}
                for i, name in enumerate(names)]
-    first, last = survey.first or 0, survey.last or 0
+    first, last = survey.first or 0, survey.last or 0  # read_rows calls with a time span only
     as_tuple = itemgetter(*(f"k{i}" for i in range(len(names))))  # a page of tuples: a third of its dicts' memory
 
-    def fetch(cursor: Slice) -> tuple[list[dict[str, Any]], Slice | None]:
+    def fetch(cursor: Slice) -> tuple[list[tuple[Any, ...]], Slice | None]:
         # Each page scans every match its query selects (a composite aggregation cannot skip to
         # its after key under a filter): over the whole period, pages times matches, which grew
         # faster than the data. Pages of one time slice scan that slice only.
@@ -116,11 +119,6 @@ def _composite_rows(client: Elasticsearch, index: str, query: dict[str, Any], ot
                     row[name] = value
     if row is not None:
         yield row
-
-
-Slice = tuple[int, int, Any, int]  # start ms, width ms, after key within it, buckets read from it so far
-SLICE_ROWS = PAGE * 3 // 4  # a slice sized for a bit under one page: a second page scans it again
-WIDEN_AT_MOST = 8  # an empty or thin slice (a night, a gap in the data) widens the next one this much
 
 
 def first_width(first: int, last: int, matches: int) -> int:

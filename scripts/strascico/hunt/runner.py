@@ -22,7 +22,7 @@ from ..es.health import require_primaries
 from ..pack import AnyRule, RuleFile
 from .base_rules import HuntAlert, hunt_base_rule
 from .entities import CONTACT_CATEGORIES
-from .signals import SIGNAL_LEVELS, is_signal
+from .signals import SIGNAL_LEVELS, note_first
 from .store import AlertStore
 from .victims import Victim, flood_victims
 
@@ -67,9 +67,7 @@ class HuntResult:
             stage["rules"].add(alert.rule)
             stage["first"] = min(filter(None, (stage["first"], alert.first)))
             stage["last"] = max(filter(None, (stage["last"], alert.last)))
-            for kind in ("breach", "flood"):
-                if is_signal(alert, kind) and (kind not in firsts or alert.first < firsts[kind]):
-                    firsts[kind] = alert.first
+            note_first(firsts, alert)
         for stage in stages.values():
             stage["rules"] = sorted(stage["rules"])
         people = {number: victim.exposed for number, victim in self.victims.items()}
@@ -190,17 +188,16 @@ class Hunter:
     def _meta(self, rule: AnyRule, kind: str) -> dict[str, Any]:
         """The rule's part of each of its alerts, made once: the same strings for all of them."""
         key = (id(rule), kind)
-        if key not in self._metas:
-            self._metas[key] = self._meta_of(rule, kind)
-        return self._metas[key]
-
-    def _meta_of(self, rule: AnyRule, kind: str) -> dict[str, Any]:
-        return {"rule_id": str(rule.id), "rule": rule.name or str(rule.id), "title": rule.title,
+        meta = self._metas.get(key)
+        if meta is None:
+            meta = self._metas[key] = {
+                "rule_id": str(rule.id), "rule": rule.name or str(rule.id), "title": rule.title,
                 "level": rule.level.name.lower() if rule.level else "medium", "stage": stage_of(rule), "kind": kind}
+        return meta
 
     def _base(self, rule: AnyRule, lucene: str, since: str | None, until: str | None,
               keep: Callable[[HuntAlert], None]) -> None:
-        """The rule's alerts to `keep` a page at a time: a flood rule at 20M events has 100,000s."""
+        """The rule's alerts to `keep` a page at a time, not as a list per rule."""
         category = rule.logsource.category or ""
         meta = self._meta(rule, "rule")
         for b in hunt_base_rule(self.client, self.index_for(category), category, lucene, since, until, meta["rule"]):
