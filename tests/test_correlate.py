@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -268,6 +269,10 @@ def test_rows_from_the_composite_read_equal_the_hits(es_client: Elasticsearch, a
         read = list(read_rows(es_client, index, query, fields))
         assert [(r["@timestamp"], r["event.id"]) for r in read] == sorted((r["@timestamp"], r["event.id"]) for r in read)
         assert shape(iter(read)) == composite, (page, slice_rows)
+        with ThreadPoolExecutor(max_workers=1) as shared:  # two readers asking one thread for pages, in turns
+            both = list(zip(read_rows(es_client, index, query, fields, shared),
+                            read_rows(es_client, index, query, fields, shared)))
+        assert [a for a, _ in both] == read and [b for _, b in both] == read
     monkeypatch.undo()
     assert [r["telephony.callee.number"] for r in composite if r["@timestamp"] == 1736848860000] == [
         ["+393351234561", "+393351234569"]]

@@ -11,7 +11,7 @@ time-ordered composite aggregation (rows.py).
 from __future__ import annotations
 
 import heapq
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Iterator
@@ -30,6 +30,7 @@ IndexFor = Callable[[str], str]  # logsource category → index pattern
 STOP_CHECK_EVERY = 1000  # rows between looks at `stopped`
 PREFILTERS_AT_ONCE = 3  # plans whose groups Elasticsearch counts side by side
 PRUNE_EVERY = 50_000  # events per plan between forgetting groups with empty windows
+FETCHERS = 3  # threads asking for the next pages of every base query (Elasticsearch has the CPUs)
 NOTHING: dict[str, Any] = {"match_none": {}}
 
 
@@ -53,12 +54,13 @@ def run_plans(client: Elasticsearch, plans: list[CorrelationPlan], index_for: In
     consumers = [_Consumer(plan, groups, None if on_alert is None else partial(on_alert, number))
                  for number, (plan, groups) in enumerate(zip(plans, candidates))]
     sources = _sources(consumers, index_for)
-    streams = [_rows(client, number, source, since, until) for number, source in enumerate(sources)]
-    for count, (_, source_index, row) in enumerate(heapq.merge(*streams, key=lambda item: item[0])):
-        if count % STOP_CHECK_EVERY == 0 and stopped():
-            raise Stopped("correlations stopped before the end of their matches")
-        for consumer, base_index in sources[source_index].readers:
-            consumer.take(row, base_index)
+    with ThreadPoolExecutor(max_workers=FETCHERS, thread_name_prefix="pages") as fetchers:
+        streams = [_rows(client, number, source, since, until, fetchers) for number, source in enumerate(sources)]
+        for count, (_, source_index, row) in enumerate(heapq.merge(*streams, key=lambda item: item[0])):
+            if count % STOP_CHECK_EVERY == 0 and stopped():
+                raise Stopped("correlations stopped before the end of their matches")
+            for consumer, base_index in sources[source_index].readers:
+                consumer.take(row, base_index)
     return [consumer.finish() for consumer in consumers]
 
 
@@ -181,8 +183,8 @@ def _sources(consumers: list[_Consumer], index_for: IndexFor) -> list[_Source]:
     return list(by_query.values())
 
 
-def _rows(client: Elasticsearch, number: int, source: _Source, since: str | None, until: str | None) -> Iterator[
-        tuple[float, int, dict[str, Any]]]:
+def _rows(client: Elasticsearch, number: int, source: _Source, since: str | None, until: str | None,
+          fetchers: Executor | None = None) -> Iterator[tuple[float, int, dict[str, Any]]]:
     """(time, source number, hit with @timestamp in epoch seconds), oldest first."""
     query = query_body(source.lucene, since, until)
     groups = source.group_filter()
@@ -191,7 +193,7 @@ def _rows(client: Elasticsearch, number: int, source: _Source, since: str | None
     if groups is not None:
         query["bool"]["filter"].append(groups)
     try:
-        for row in read_rows(client, source.index, query, source.fields):
+        for row in read_rows(client, source.index, query, source.fields, fetchers):
             stamp = row.get("@timestamp")
             if stamp is None or isinstance(stamp, list):
                 continue

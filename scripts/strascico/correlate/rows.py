@@ -16,6 +16,7 @@ value here, where the hits skip it.
 from __future__ import annotations
 
 from operator import itemgetter
+from concurrent.futures import Executor
 from typing import Any, Iterator, NamedTuple
 
 from elasticsearch import BadRequestError, Elasticsearch
@@ -31,19 +32,21 @@ WIDEN_AT_MOST = 8  # an empty or thin slice (a night, a gap in the data) widens 
 Slice = tuple[int, int, Any, int]  # start ms, width ms, after key within it, buckets read from it so far
 
 
-def read_rows(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
-    """Rows {"@timestamp" (epoch ms), "event.id", "_id", <field>: value or list}, oldest first."""
+def read_rows(client: Elasticsearch, index: str, query: dict[str, Any], fields: list[str],
+              fetchers: Executor | None = None) -> Iterator[dict[str, Any]]:
+    """Rows {"@timestamp" (epoch ms), "event.id", "_id", <field>: value or list}, oldest first.
+    `fetchers`: the threads that ask for its pages (search.prefetched)."""
     survey = _survey(client, index, query)
     if survey.without_id:
-        yield from stream_hits(client, index, query, fields)
+        yield from stream_hits(client, index, query, fields, fetchers=fetchers)
         return
     if survey.first is None:
         return  # no match with a time
-    rows = _composite_rows(client, index, query, [f for f in fields if f not in KEYS], survey)
+    rows = _composite_rows(client, index, query, [f for f in fields if f not in KEYS], survey, fetchers)
     try:
         first = next(rows, None)
     except BadRequestError:  # a field without doc values: only the hits can carry it
-        yield from stream_hits(client, index, query, fields)
+        yield from stream_hits(client, index, query, fields, fetchers=fetchers)
         return
     if first is not None:
         yield first
@@ -74,7 +77,7 @@ def _survey(client: Elasticsearch, index: str, query: dict[str, Any]) -> Survey:
 
 
 def _composite_rows(client: Elasticsearch, index: str, query: dict[str, Any], others: list[str],
-                    survey: Survey) -> Iterator[dict[str, Any]]:
+                    survey: Survey, fetchers: Executor | None) -> Iterator[dict[str, Any]]:
     names = [*KEYS, *others]
     sources = [{f"k{i}": {"terms": {"field": name, **({"missing_bucket": True} if name in others else {})}}}
                for i, name in enumerate(names)]
@@ -105,7 +108,7 @@ def _composite_rows(client: Elasticsearch, index: str, query: dict[str, Any], ot
         return keys, (end, next_width(width, held + len(buckets)), None, 0)
 
     row: dict[str, Any] | None = None
-    for keys in prefetched(fetch, (first, first_width(first, last, survey.matches), None, 0)):
+    for keys in prefetched(fetch, (first, first_width(first, last, survey.matches), None, 0), fetchers):
         for key in keys:
             stamp, event_id = key[0], key[1]
             if row is not None and row["@timestamp"] == stamp and row["event.id"] == event_id:
