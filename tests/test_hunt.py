@@ -139,3 +139,41 @@ def test_a_shard_lost_with_its_node_is_named_even_without_a_reason() -> None:
     with pytest.raises(IncompleteResults, match=r"1 of 3 shards failed \(strascico-telephony-x\[1\]\) — "
                                                 r"no_shard_available_action_exception: no reason given"):
         complete(answer, "rule x")
+
+
+def test_evidence_at_a_tied_instant_is_taken_in_event_id_order(es_client: Elasticsearch) -> None:
+    """Top hits are sorted by time alone (the event id tiebreak cost 40 % of a base rule). When
+    the cut falls inside one instant, the ids there are asked for: the first three by id, and the
+    latest the largest id — whatever the order the events were indexed in, on any shard count."""
+    prefix = "strascico-tietest"
+    area = ScratchPrefix(es_client, prefix)
+    area.install()
+    try:
+        index = f"{prefix}-telephony-x"
+        es_client.indices.create(index=index, settings={"number_of_shards": 3})
+        first = [wangiri(i, "+393351234500", True, 0) | {"event.id": f"w{i}"} for i in (9, 8, 7, 6, 5)]
+        middle = [wangiri(20, "+393351234501", True, 5)]
+        latest = [wangiri(i, "+393351234502", False, 10) | {"event.id": f"w{i}"} for i in (30, 31, 32)]
+        other = [wangiri(i, "+393351234503", True, i) | {"telephony.caller.number": "+2348039999999", "event.id": f"o{i}"}
+                 for i in (1, 2, 3, 4)]  # distinct times: no tie at either cut, nothing asked
+        assert bulk_index(es_client, [(index, e) for e in first + middle + latest + other]).indexed == 13
+        es_client.indices.refresh(index=index)
+        asked = []
+        search = es_client.search
+
+        def counted(**kwargs):  # type: ignore[no-untyped-def]
+            asked.append("aggs" not in kwargs)
+            return search(**kwargs)
+
+        rule = next(r for f in load_pack([RULES]) for r in f.rules if r.name == "telephony_wangiri_one_ring_foreign")
+        lucene = Hunter(es_client, [], prefix).plans.lucene(rule)
+        es_client.search = counted  # type: ignore[method-assign]
+        try:
+            buckets = {b["actor"]: b["event_ids"] for b in
+                       base_rules.hunt_base_rule(es_client, f"{prefix}-telephony-*", "telephony", lucene, None, None)}
+        finally:
+            del es_client.search
+        assert buckets == {"+2348031234567": ["w5", "w6", "w7", "w32"], "+2348039999999": ["o1", "o2", "o3", "o4"]}
+        assert sum(asked) == 2  # the two tied cuts of the first caller, and only those
+    finally:
+        area.remove()
