@@ -64,6 +64,7 @@ def test_every_case_of_the_shipped_pack_passes_on_elasticsearch(es_url: str, es_
                                                                   tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     result = run_cli("test", "--es-url", es_url, "--json", "--junit", str(junit))
+    assert result.stdout, result.stderr[-2000:]
     report = json.loads(result.stdout)
     failing = [r for r in report["results"] if r["status"] in ("fail", "error")]
     assert failing == [] and result.returncode == 0, result.stderr

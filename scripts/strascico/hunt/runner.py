@@ -121,6 +121,8 @@ class Hunter:
                 if plans:  # the longest job starts first; base rules share the other workers
                     jobs[pool.submit(self._correlations, rules, plans, since, until, stop.is_set,
                                      result.alerts.append)] = list(plans)
+                # the victims too, beside the correlations: after them, they were 2 s of a 2M-event hunt
+                jobs[pool.submit(self._victims, result, self._flood_queries(), since, until)] = []
                 for i, (_, rule) in enumerate(rules):
                     if i not in outcome and i not in plans:
                         # converted here, one at a time: a pySigma backend keeps per-conversion state
@@ -138,8 +140,11 @@ class Hunter:
                 result.skipped.append((str(rule_file.path), str(found)))
                 continue
             result.rules_run += 1  # its alerts are in the store already
-        result.victims = flood_victims(self.client, self.prefix, self._flood_queries(), since, until)
         return result
+
+    def _victims(self, result: HuntResult, queries: dict[str, dict[str, str]], since: str | None,
+                 until: str | None) -> None:
+        result.victims = flood_victims(self.client, self.prefix, queries, since, until)
 
     @staticmethod
     def _finished(jobs: dict[Future, list[int]], outcome: dict[int, Any]) -> Iterator[int]:
@@ -174,15 +179,15 @@ class Hunter:
 
         run_plans(self.client, list(plans.values()), self.index_for, since, until, stopped=stopped, on_alert=closed)
 
-    def _flood_queries(self) -> dict[str, list[str]]:
-        """Lucene of every flood signal base rule on a contact logsource, by logsource."""
-        queries: dict[str, list[str]] = {}
+    def _flood_queries(self) -> dict[str, dict[str, str]]:
+        """Lucene of every flood signal base rule on a contact logsource, by logsource and rule."""
+        queries: dict[str, dict[str, str]] = {}
         for rule_file in self.files:
             for rule in rule_file.rules:
                 category = getattr(getattr(rule, "logsource", None), "category", None)
                 level = rule.level.name.lower() if rule.level else "medium"
                 if category in CONTACT_CATEGORIES and stage_of(rule) == "flood" and level in SIGNAL_LEVELS:
-                    queries.setdefault(category, []).append(self.plans.lucene(rule))
+                    queries.setdefault(category, {})[rule.name or str(rule.id)] = self.plans.lucene(rule)
         return queries
 
     def _meta(self, rule: AnyRule, kind: str) -> dict[str, Any]:

@@ -33,12 +33,13 @@ def _union(queries: list[str]) -> str:
     return unique[0] if len(unique) == 1 else " OR ".join(f"({q})" for q in unique)
 
 
-def flood_victims(client: Elasticsearch, prefix: str, queries: dict[str, list[str]], since: str | None,
+def flood_victims(client: Elasticsearch, prefix: str, queries: dict[str, dict[str, str]], since: str | None,
                   until: str | None) -> dict[str, Victim]:
-    """Victims of the inbound contacts matched by `queries` (logsource → Lucene queries)."""
+    """Victims of the inbound contacts matched by `queries` (logsource → {rule name: Lucene})."""
     found: dict[str, Victim] = {}
     for category, lucene in sorted(queries.items()):
-        query = query_body(_union(lucene), since, until)
+        query = query_body(_union(list(lucene.values())), since, until)
+        failed = f"rule {', '.join(sorted(lucene))} (the flood victims in {category})"  # a shard lost: whose answer
         query["bool"]["must_not"] = [{"term": {"network.direction": "outbound"}}]
         after: dict[str, Any] | None = None
         while True:
@@ -51,7 +52,7 @@ def flood_victims(client: Elasticsearch, prefix: str, queries: dict[str, list[st
                                      aggs={"v": {"composite": composite,
                                                  "aggs": {"first": {"min": {"field": "@timestamp"}}}}},
                                      ignore_unavailable=True, allow_no_indices=True)
-            result = complete(response, f"flood victims in {category}").get("aggregations", {}).get("v")
+            result = complete(response, failed).get("aggregations", {}).get("v")
             if not result:
                 break
             for bucket in result["buckets"]:
