@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, Callable, Iterator
 
 from elasticsearch import Elasticsearch
-from sigma.backends.strascico.correlation import BaseQuery, CorrelationPlan
+from sigma.backends.strascico.correlation import CorrelationPlan
 
 from ..es.responses import IncompleteResults
 from .prefilter import PrefilterUnavailable, candidate_groups
@@ -131,8 +131,7 @@ class _Consumer:
             return
         ties = self.ties
         if ties and ties[0].time != event.time:
-            self._flush()
-            ties = self.ties
+            self._flush()  # empties `ties`
         ties.append(event)
 
     def _flush(self) -> None:
