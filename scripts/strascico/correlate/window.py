@@ -62,13 +62,13 @@ class _GroupState:
     makes hundreds of thousands (a group per foreign number), a dataclass with default
     factories took three times as long to build."""
 
-    __slots__ = ("window", "values", "per_base", "ids", "episode")
+    __slots__ = ("window", "counts", "ids", "episode")
 
     def __init__(self) -> None:
         self.window: deque[CorrelatedEvent] = deque()
-        # multisets as plain dicts: Counter's += on a new key goes through Python-level __missing__
-        self.values: dict[Any, int] = {}
-        self.per_base: dict[int, int] = {}
+        # the window's values (value_count) or base rules (temporal), as a multiset in a plain
+        # dict: Counter's += on a new key goes through Python-level __missing__
+        self.counts: dict[Any, int] = {}
         self.ids: set[str] = set()  # of the window's events: each is in it once (dedupe)
         self.episode: Alert | None = None
 
@@ -86,8 +86,8 @@ class WindowEvaluator:
         # An event id seen twice in a window (matched by two referenced rules, or indexed twice)
         # is one event: it counts once, and only its first value counts for value_count.
         self._dedupe = plan.type in ("event_count", "value_count")
-        self._count_values = plan.type == "value_count"
-        self._count_bases = plan.type == "temporal"
+        # the event field whose distinct values are the measure: 3 the value, 1 the base rule
+        self._counted: int | None = {"value_count": 3, "temporal": 1}.get(plan.type)
         self._ordered = plan.type == "temporal_ordered"
         self._span = plan.timespan_s
         self._satisfied, self._threshold = OPERATORS[plan.op], plan.count
@@ -99,42 +99,32 @@ class WindowEvaluator:
         state = self.groups.get(event.group)
         if state is None:  # not setdefault: building a state per event cost more than the rest of feed()
             state = self.groups[event.group] = _GroupState()
-        window, dedupe, count_values, count_bases = state.window, self._dedupe, self._count_values, self._count_bases
+        window, dedupe, counted = state.window, self._dedupe, self._counted
         horizon = event[0] - self._span
         if window and window[0][0] < horizon:
-            ids, values, per_base = state.ids, state.values, state.per_base
+            ids, counts = state.ids, state.counts
             while window and window[0][0] < horizon:
                 old = window.popleft()
                 if dedupe:
                     ids.remove(old[4])
-                if count_values:
-                    key = old[3]
-                    left = values[key] - 1
+                if counted is not None:
+                    key = old[counted]
+                    left = counts[key] - 1
                     if left:
-                        values[key] = left
+                        counts[key] = left
                     else:
-                        del values[key]
-                if count_bases:
-                    key = old[1]
-                    left = per_base[key] - 1
-                    if left:
-                        per_base[key] = left
-                    else:
-                        del per_base[key]
+                        del counts[key]
         if dedupe:
             ids = state.ids
             if event[4] in ids:
                 return  # one event matched by two referenced rules (or indexed twice) counts once
             ids.add(event[4])
         window.append(event)
-        if count_values:
-            values = state.values
-            values[event[3]] = values.get(event[3], 0) + 1
-            measure: int | None = len(values)
-        elif count_bases:
-            per_base = state.per_base
-            per_base[event[1]] = per_base.get(event[1], 0) + 1
-            measure = len(per_base)
+        if counted is not None:
+            counts = state.counts
+            key = event[counted]
+            counts[key] = counts.get(key, 0) + 1
+            measure: int | None = len(counts)
         elif self._ordered:
             measure = self._ordered_chain(state, event)
             if measure is None:

@@ -66,8 +66,8 @@ def _iso(millis: float | None) -> str:
 # and only a bucket whose cut falls inside one instant asks for its events in the exact order
 # (rare: events of one caller within the same millisecond).
 TIE_ASC = {"event.id": {"order": "asc", "unmapped_type": "keyword"}}
-MILLIS_BELOW = 10**14  # a date field's sort value (epoch ms, up to year 5138); date_nanos gives nanoseconds
 TIE_DESC = {"event.id": {"order": "desc", "unmapped_type": "keyword"}}
+MILLIS_BELOW = 10**14  # a date field's sort value (epoch ms, up to year 5138); date_nanos gives nanoseconds
 
 
 def _top(order: str, keep: int) -> dict[str, Any]:
@@ -96,26 +96,24 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
         aggs["people"] = people
         if contact:
             aggs["exposed"] = {"filter": {"term": {EXPOSED_FIELD: True}}, "aggs": {"people": people}}
+    query = query_body(lucene, since, until)
+    cuts = _Cuts(client, index, rule, query, key_fields)  # ties at a cut: one request per page
     after: dict[str, Any] | None = None
     while True:
         composite: dict[str, Any] = {"size": PAGE, "sources": sources}
         if after:
             composite["after"] = after
-        response = client.search(index=index, query=query_body(lucene, since, until), size=0,
+        response = client.search(index=index, query=query, size=0,
                                  aggs={"hits": {"composite": composite, "aggs": aggs}},
                                  ignore_unavailable=True, allow_no_indices=True)
         result = complete(response, f"rule {rule or lucene[:80]!r}").get("aggregations", {}).get("hits")
         if not result:
             return
-        query = query_body(lucene, since, until)
-        cuts = _Cuts(client, index, rule)  # ties at a cut: asked for in one request for the page
-        for bucket in result["buckets"]:
-            in_bucket = _bucket_filter(query, bucket["key"], key_fields)
-            bucket["cuts"] = (cuts.cut(in_bucket, bucket["evidence"]["hits"]["hits"], EVIDENCE, TIE_ASC),
-                              cuts.cut(in_bucket, bucket["latest"]["hits"]["hits"], 1, TIE_DESC))
-        cuts.resolve()
-        for bucket in result["buckets"]:
-            earliest, latest = bucket["cuts"]
+        evidence = [(cuts.cut(bucket["key"], bucket["evidence"]["hits"]["hits"], EVIDENCE, TIE_ASC),
+                     cuts.cut(bucket["key"], bucket["latest"]["hits"]["hits"], 1, TIE_DESC))
+                    for bucket in result["buckets"]]
+        cuts.resolve()  # completes the lists in `evidence`
+        for bucket, (earliest, latest) in zip(result["buckets"], evidence):
             yield {"victim": bucket["key"].get("victim"), "actor": bucket["key"]["actor"],
                    "direction": bucket["key"].get("direction"),
                    "people": bucket["people"]["value"] if per_actor else None,
@@ -137,13 +135,15 @@ class _Cuts:
     other events of that instant may have been left out: those are asked for by id, every such
     cut of the page in one msearch (one request each was 40 ms, most of what the tiebreak saved)."""
 
-    def __init__(self, client: Elasticsearch, index: str, rule: str):
+    def __init__(self, client: Elasticsearch, index: str, rule: str, query: dict[str, Any], key_fields: dict[str, str]):
         self.client, self.index, self.rule = client, index, rule
+        self.query, self.key_fields = query, key_fields  # the rule's matches, and the field of each bucket key
         self.asked: list[tuple[list[str], dict[str, Any]]] = []  # (ids so far, to be completed; search)
 
-    def cut(self, in_bucket: dict[str, Any], hits: list[dict[str, Any]], keep: int, tie: dict[str, Any]) -> list[str]:
+    def cut(self, key: dict[str, Any], hits: list[dict[str, Any]], keep: int, tie: dict[str, Any]) -> list[str]:
         if len(hits) <= keep or hits[keep - 1]["sort"][0] != hits[keep]["sort"][0]:
             return _in_order(hits[:keep], tie)  # every event up to the cut's instant is here
+        in_bucket = _bucket_filter(self.query, key, self.key_fields)
         tied = hits[keep - 1]["sort"][0]
         before = [hit for hit in hits if hit["sort"][0] != tied]
         if isinstance(tied, int) and 0 <= tied < MILLIS_BELOW:  # that instant only: a flood's bucket is large
