@@ -97,7 +97,8 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
         if contact:
             aggs["exposed"] = {"filter": {"term": {EXPOSED_FIELD: True}}, "aggs": {"people": people}}
     query = query_body(lucene, since, until)
-    cuts = _Cuts(client, index, rule, query, key_fields)  # ties at a cut: one request per page
+    what = f"rule {rule or lucene[:80]!r}"  # how errors name it
+    cuts = _Cuts(client, index, what, query, key_fields)  # ties at a cut: one request per page
     after: dict[str, Any] | None = None
     while True:
         composite: dict[str, Any] = {"size": PAGE, "sources": sources}
@@ -106,7 +107,7 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
         response = client.search(index=index, query=query, size=0,
                                  aggs={"hits": {"composite": composite, "aggs": aggs}},
                                  ignore_unavailable=True, allow_no_indices=True)
-        result = complete(response, f"rule {rule or lucene[:80]!r}").get("aggregations", {}).get("hits")
+        result = complete(response, what).get("aggregations", {}).get("hits")
         if not result:
             return
         evidence = [(cuts.cut(bucket["key"], bucket["evidence"]["hits"]["hits"], EVIDENCE, TIE_ASC),
@@ -135,8 +136,8 @@ class _Cuts:
     other events of that instant may have been left out: those are asked for by id, every such
     cut of the page in one msearch (one request each was 40 ms, most of what the tiebreak saved)."""
 
-    def __init__(self, client: Elasticsearch, index: str, rule: str, query: dict[str, Any], key_fields: dict[str, str]):
-        self.client, self.index, self.rule = client, index, rule
+    def __init__(self, client: Elasticsearch, index: str, what: str, query: dict[str, Any], key_fields: dict[str, str]):
+        self.client, self.index, self.what = client, index, f"{what} (its evidence)"
         self.query, self.key_fields = query, key_fields  # the rule's matches, and the field of each bucket key
         self.asked: list[tuple[list[str], dict[str, Any]]] = []  # (ids so far, to be completed; search)
 
@@ -165,8 +166,8 @@ class _Cuts:
         answers = self.client.msearch(searches=[part for _, body in self.asked for part in (header, body)])
         for (ids, _), answer in zip(self.asked, answers["responses"]):
             if "error" in answer:
-                raise IncompleteResults(f"rule {self.rule!r} (its evidence): {answer['error'].get('reason', answer['error'])}")
-            ids.extend(_event_id(hit) for hit in complete(answer, f"rule {self.rule!r} (its evidence)")["hits"]["hits"])
+                raise IncompleteResults(f"{self.what}: {answer['error'].get('reason', answer['error'])}")
+            ids.extend(_event_id(hit) for hit in complete(answer, self.what)["hits"]["hits"])
         self.asked = []
 
 
