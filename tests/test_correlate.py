@@ -346,3 +346,15 @@ def test_stage_two_chunks_follow_key_order_and_their_matches() -> None:
     survivors = {("c",): 4, ("a",): 3, ("b",): 3, ("d",): 12, ("e",): 1}
     assert chunks(survivors, matches_per_chunk=6) == [[("a",), ("b",)], [("c",)], [("d",)], [("e",)]]
     assert chunks(survivors, matches_per_chunk=100) == [[("a",), ("b",), ("c",), ("d",), ("e",)]]
+
+
+@pytest.mark.parametrize("seconds", [0.0, 1736820780.123, 1736820780.9999996, 1736820780.9999995, 1736820780.0000005,
+                                     -0.5, -1e-7, 4102444799.999, 253402300799.0])
+def test_alert_times_read_as_datetime_writes_them(seconds: float) -> None:
+    """iso_of_epoch went from datetime to time.gmtime for speed; the text must not change,
+    rounding at the microsecond included (x.9999996 is the next second for datetime)."""
+    from datetime import datetime, timezone
+
+    from strascico.correlate.search import iso_of_epoch
+
+    assert iso_of_epoch(seconds) == datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

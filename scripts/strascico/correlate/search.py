@@ -6,9 +6,10 @@ Memory holds one page.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import nullcontext
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, Iterator, TypeVar
 
 from elasticsearch import BadRequestError, Elasticsearch
@@ -27,8 +28,10 @@ def epoch(value: str) -> float:
 
 
 def iso_of_epoch(seconds: float) -> str:
-    """UTC ISO-8601 with a Z, second precision: how alerts and victims show their times."""
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC ISO-8601 with a Z, second precision: how alerts and victims show their times.
+    time.gmtime, not datetime: half the cost, twice per alert; rounded to the microsecond first,
+    as datetime.fromtimestamp rounds (x.9999996 is the next second)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(round(seconds, 6)))
 
 
 def epoch_of_millis(value: str | int | float) -> float:
