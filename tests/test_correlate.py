@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -25,6 +26,7 @@ from sigma.pipelines.strascico import strascico_pipeline
 
 from strascico.correlate import run_plan, run_plans
 from strascico.correlate.plans import PlanBuilder
+from strascico.correlate.search import iso_of_epoch
 from strascico.es.bulk import bulk_index
 from strascico.pack import load_pack
 from strascico.replay.runner import ScratchPrefix
@@ -353,8 +355,4 @@ def test_stage_two_chunks_follow_key_order_and_their_matches() -> None:
 def test_alert_times_read_as_datetime_writes_them(seconds: float) -> None:
     """iso_of_epoch went from datetime to time.gmtime for speed; the text must not change,
     rounding at the microsecond included (x.9999996 is the next second for datetime)."""
-    from datetime import datetime, timezone
-
-    from strascico.correlate.search import iso_of_epoch
-
     assert iso_of_epoch(seconds) == datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
