@@ -6,9 +6,11 @@ from typing import ClassVar
 
 from sigma.backends.elasticsearch import ElastalertBackend
 
+from .wildcard_union import WildcardUnion
 
-class StrascicoElastalertBackend(ElastalertBackend):
-    """Upstream ElastAlert backend (Lucene filter) with `|cased` support, as for Lucene."""
+
+class StrascicoElastalertBackend(WildcardUnion, ElastalertBackend):
+    """Upstream ElastAlert backend (Lucene filter) with `|cased` support and wildcard unions, as for Lucene."""
 
     name: ClassVar[str] = "strascico ElastAlert2"
     case_sensitive_match_expression: ClassVar[str] = "{field}:{value}"

@@ -9,6 +9,7 @@ from sigma.conversion.state import ConversionState
 from sigma.rule import SigmaRule
 
 from .kibana import kibana_rule
+from .wildcard_union import WildcardUnion
 
 
 def state_index(state: ConversionState) -> list[str]:
@@ -19,8 +20,9 @@ def state_index(state: ConversionState) -> list[str]:
     return [index] if isinstance(index, str) else list(index)
 
 
-class StrascicoLuceneBackend(LuceneBackend):
-    """Upstream Lucene backend, plus `|cased` support and index-aware DSL/Kibana formats.
+class StrascicoLuceneBackend(WildcardUnion, LuceneBackend):
+    """Upstream Lucene backend, plus `|cased` support, index-aware DSL/Kibana formats, and one
+    regexp for a field's OR of leading wildcards (wildcard_union.py).
 
     Upstream refuses `|cased`: on a plain keyword field Lucene *is* case-sensitive, so the
     strascico pipeline routes cased values to the exact field and this expression suffices.
