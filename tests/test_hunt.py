@@ -177,3 +177,40 @@ def test_evidence_at_a_tied_instant_is_taken_in_event_id_order(es_client: Elasti
         assert asked == [2]  # the two tied cuts of the first caller, and only those, in one request
     finally:
         area.remove()
+
+
+def test_an_event_without_event_id_is_cited_by_its_document_id(es_client: Elasticsearch) -> None:
+    """Top hits fetch no _id (a third of the evidence's cost): a bucket holding an event without
+    event.id has its evidence asked for again, with document ids, and only that cut."""
+    prefix = "strascico-unnamedtest"
+    area = ScratchPrefix(es_client, prefix)
+    area.install()
+    try:
+        index = f"{prefix}-telephony-x"
+        calls = [wangiri(i, "+393351234500", True, i) | {"event.id": f"u{i}"} for i in range(4)]
+        unnamed = {k: v for k, v in calls[0].items() if k != "event.id"}
+        other = [wangiri(i, "+393351234503", True, i) | {"telephony.caller.number": "+2348039999999", "event.id": f"o{i}"}
+                 for i in (1, 2, 3, 4)]
+        assert bulk_index(es_client, [(index, e) for e in [unnamed] + calls[1:] + other]).indexed == 8
+        es_client.indices.refresh(index=index)
+        no_id = es_client.search(index=index, query={"bool": {"must_not": {"exists": {"field": "event.id"}}}})
+        (document_id,) = [hit["_id"] for hit in no_id["hits"]["hits"]]
+        asked = []
+        msearch = es_client.msearch
+
+        def counted(**kwargs):  # type: ignore[no-untyped-def]
+            asked.append(len(kwargs["searches"]) // 2)
+            return msearch(**kwargs)
+
+        rule = next(r for f in load_pack([RULES]) for r in f.rules if r.name == "telephony_wangiri_one_ring_foreign")
+        lucene = Hunter(es_client, [], prefix).plans.lucene(rule)
+        es_client.msearch = counted  # type: ignore[method-assign]
+        try:
+            buckets = {b["actor"]: b["event_ids"] for b in
+                       base_rules.hunt_base_rule(es_client, f"{prefix}-telephony-*", "telephony", lucene, None, None)}
+        finally:
+            del es_client.msearch
+        assert buckets == {"+2348031234567": [document_id, "u1", "u2", "u3"], "+2348039999999": ["o1", "o2", "o3", "o4"]}
+        assert asked == [1]  # the earliest cut of the first caller; its latest event has an event.id
+    finally:
+        area.remove()

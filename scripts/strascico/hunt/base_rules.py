@@ -75,9 +75,11 @@ MILLIS_BELOW = 10**14  # a date field's sort value (epoch ms, up to year 5138); 
 
 
 def _top(order: str, keep: int) -> dict[str, Any]:
-    # no formatted @timestamp among the fields: formatting it in each bucket's fetch cost more than the tiebreak
-    return {"top_hits": {"size": keep + 1, "_source": False, "docvalue_fields": ["event.id"],
-                         "sort": [{"@timestamp": order}]}}
+    # no formatted @timestamp among the fields: formatting it in each bucket's fetch cost more than the tiebreak;
+    # no _id either: reading it from stored fields was a third of the evidence's cost (a hit without
+    # event.id, rare, has its bucket asked again with ids: _Cuts.cut)
+    return {"top_hits": {"size": keep + 1, "_source": False, "stored_fields": ["_none_"],
+                         "docvalue_fields": ["event.id"], "sort": [{"@timestamp": order}]}}
 
 
 def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str, since: str | None,
@@ -131,7 +133,8 @@ def hunt_base_rule(client: Elasticsearch, index: str, category: str, lucene: str
 
 
 def _event_id(hit: dict[str, Any]) -> str:
-    return hit.get("fields", {}).get("event.id", [hit["_id"]])[0]
+    ids = hit.get("fields", {}).get("event.id")
+    return ids[0] if ids else hit["_id"]  # top hits fetch no _id: asked for only when there is no event.id
 
 
 class _Cuts:
@@ -146,17 +149,19 @@ class _Cuts:
         self.asked: list[tuple[list[str], dict[str, Any]]] = []  # (ids so far, to be completed; search)
 
     def cut(self, key: dict[str, Any], hits: list[dict[str, Any]], keep: int, tie: dict[str, Any]) -> list[str]:
-        if len(hits) <= keep or hits[keep - 1]["sort"][0] != hits[keep]["sort"][0]:
+        unnamed = any("event.id" not in hit.get("fields", ()) for hit in hits)  # cited by _id, not fetched
+        tie_at_cut = len(hits) > keep and hits[keep - 1]["sort"][0] == hits[keep]["sort"][0]
+        if not unnamed and not tie_at_cut:
             return _in_order(hits[:keep], tie)  # every event up to the cut's instant is here
         in_bucket = _bucket_filter(self.query, key, self.key_fields)
-        tied = hits[keep - 1]["sort"][0]
-        before = [hit for hit in hits if hit["sort"][0] != tied]
-        if isinstance(tied, int) and 0 <= tied < MILLIS_BELOW:  # that instant only: a flood's bucket is large
+        tied = hits[keep - 1]["sort"][0] if tie_at_cut else None
+        if not unnamed and isinstance(tied, int) and 0 <= tied < MILLIS_BELOW:  # that instant only: buckets are large
+            before = [hit for hit in hits if hit["sort"][0] != tied]
             query = {"bool": {"filter": [in_bucket, {"range": {"@timestamp": {"gte": tied, "lte": tied,
                                                                               "format": "epoch_millis"}}}],
-                              "must_not": [{"ids": {"values": [hit["_id"] for hit in before]}}]}}
+                              "must_not": [{"terms": {"event.id": [_event_id(hit) for hit in before]}}]}}
             wanted, ids = keep - len(before), _in_order(before, tie)
-        else:  # not epoch milliseconds (date_nanos): the whole bucket, in the exact order
+        else:  # an event without event.id, or not epoch milliseconds (date_nanos): the whole bucket, exactly
             query, wanted, ids = in_bucket, keep, []
         self.asked.append((ids, {"query": query, "size": wanted, "_source": False, "docvalue_fields": ["event.id"],
                                  "track_total_hits": False,
