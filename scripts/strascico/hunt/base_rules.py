@@ -21,7 +21,8 @@ from .entities import CONTACT_CATEGORIES, EXPOSED_FIELD, GROUP_BY_ACTOR, entity_
 # Buckets a page; each page scans the rule's matches again (500 -> 1000: base rules 49.6 -> 42.8
 # CPU-s of Elasticsearch at 21.4M events, alerts unchanged). A bucket holds top hits and a
 # cardinality sketch (up to 16 KB) in the node's heap: 5000 tripped a 30 MB request breaker
-# where 500 did not; 1000 keeps four rules at once well inside a 512 MB node's breaker.
+# where 500 did not; 1000 keeps the hunt's WORKERS (runner.py, 4) rules at once well inside a 512 MB
+# node's breaker.
 PAGE = 1000
 EVIDENCE = 3
 # distinct victims counted (near) exactly up to this; its memory is taken per bucket, and 40,000
