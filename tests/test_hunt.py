@@ -158,21 +158,7 @@ def test_evidence_at_a_tied_instant_is_taken_in_event_id_order(es_client: Elasti
                  for i in (1, 2, 3, 4)]  # distinct times: no tie at either cut, nothing asked
         assert bulk_index(es_client, [(index, e) for e in first + middle + latest + other]).indexed == 13
         es_client.indices.refresh(index=index)
-        asked = []  # the searches for the events of one instant, sent together per page
-        msearch = es_client.msearch
-
-        def counted(**kwargs):  # type: ignore[no-untyped-def]
-            asked.append(len(kwargs["searches"]) // 2)
-            return msearch(**kwargs)
-
-        rule = next(r for f in load_pack([RULES]) for r in f.rules if r.name == "telephony_wangiri_one_ring_foreign")
-        lucene = Hunter(es_client, [], prefix).plans.lucene(rule)
-        es_client.msearch = counted  # type: ignore[method-assign]
-        try:
-            buckets = {b["actor"]: b["event_ids"] for b in
-                       base_rules.hunt_base_rule(es_client, f"{prefix}-telephony-*", "telephony", lucene, None, None)}
-        finally:
-            del es_client.msearch
+        buckets, asked = _wangiri_evidence(es_client, prefix)
         assert buckets == {"+2348031234567": ["w5", "w6", "w7", "w32"], "+2348039999999": ["o1", "o2", "o3", "o4"]}
         assert asked == [2]  # the two tied cuts of the first caller, and only those, in one request
     finally:
@@ -195,22 +181,29 @@ def test_an_event_without_event_id_is_cited_by_its_document_id(es_client: Elasti
         es_client.indices.refresh(index=index)
         no_id = es_client.search(index=index, query={"bool": {"must_not": {"exists": {"field": "event.id"}}}})
         (document_id,) = [hit["_id"] for hit in no_id["hits"]["hits"]]
-        asked = []
-        msearch = es_client.msearch
-
-        def counted(**kwargs):  # type: ignore[no-untyped-def]
-            asked.append(len(kwargs["searches"]) // 2)
-            return msearch(**kwargs)
-
-        rule = next(r for f in load_pack([RULES]) for r in f.rules if r.name == "telephony_wangiri_one_ring_foreign")
-        lucene = Hunter(es_client, [], prefix).plans.lucene(rule)
-        es_client.msearch = counted  # type: ignore[method-assign]
-        try:
-            buckets = {b["actor"]: b["event_ids"] for b in
-                       base_rules.hunt_base_rule(es_client, f"{prefix}-telephony-*", "telephony", lucene, None, None)}
-        finally:
-            del es_client.msearch
+        buckets, asked = _wangiri_evidence(es_client, prefix)
         assert buckets == {"+2348031234567": [document_id, "u1", "u2", "u3"], "+2348039999999": ["o1", "o2", "o3", "o4"]}
         assert asked == [1]  # the earliest cut of the first caller; its latest event has an event.id
     finally:
         area.remove()
+
+
+def _wangiri_evidence(client: Elasticsearch, prefix: str) -> tuple[dict[str, list[str]], list[int]]:
+    """The wangiri rule's evidence ids per caller, and the size of each msearch its cuts sent
+    (the searches for the events of one instant, sent together per page)."""
+    asked: list[int] = []
+    msearch = client.msearch
+
+    def counted(**kwargs):  # type: ignore[no-untyped-def]
+        asked.append(len(kwargs["searches"]) // 2)
+        return msearch(**kwargs)
+
+    rule = next(r for f in load_pack([RULES]) for r in f.rules if r.name == "telephony_wangiri_one_ring_foreign")
+    lucene = Hunter(client, [], prefix).plans.lucene(rule)
+    client.msearch = counted  # type: ignore[method-assign]
+    try:
+        buckets = {b["actor"]: b["event_ids"] for b in
+                   base_rules.hunt_base_rule(client, f"{prefix}-telephony-*", "telephony", lucene, None, None)}
+    finally:
+        del client.msearch
+    return buckets, asked
